@@ -1,0 +1,102 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import {
+  JobName,
+  NOTIFICATIONS_QUEUE,
+  type NotificationJobData,
+  notificationJobId,
+  notificationJobOptions,
+} from '@app/queue';
+
+/** Most jobs written in one `addBulk` round trip. */
+export const MAX_BATCH_SIZE = 200;
+
+export class EnqueueTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`the queue did not take the event within ${timeoutMs} ms`);
+    this.name = 'EnqueueTimeoutError';
+  }
+}
+
+interface PendingJob {
+  data: NotificationJobData;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The only writer of the notifications queue. Callbacks that arrive together share one `addBulk`
+ * round trip: jobs gathered during one turn of the event loop are flushed on the next, and each
+ * caller's promise settles only once Redis has stored its batch.
+ */
+@Injectable()
+export class NotificationProducer {
+  private pending: PendingJob[] = [];
+  private flushScheduled = false;
+  private readonly jobOptions;
+  private readonly timeoutMs: number;
+  private readonly logger = new Logger(NotificationProducer.name);
+  private lastErrorLoggedAt = 0;
+
+  constructor(
+    @InjectQueue(NOTIFICATIONS_QUEUE) private readonly queue: Queue<NotificationJobData>,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.jobOptions = notificationJobOptions(config.dispatch);
+    this.timeoutMs = config.ingest.enqueueTimeoutMs;
+    // Connection errors surface as failed enqueues; log them at most every 10 s, not per retry.
+    this.queue.on('error', (error: Error) => {
+      if (Date.now() - this.lastErrorLoggedAt < 10_000) return;
+      this.lastErrorLoggedAt = Date.now();
+      this.logger.warn(`queue connection: ${error.message}`);
+    });
+  }
+
+  /** Resolves once the job is stored in Redis; rejects when it is not stored within the deadline. */
+  enqueue(data: NotificationJobData): Promise<void> {
+    const stored = new Promise<void>((resolve, reject) => {
+      this.pending.push({ data, resolve, reject });
+      if (this.pending.length >= MAX_BATCH_SIZE) {
+        this.flush();
+      } else if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+    return withDeadline(stored, this.timeoutMs);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0) return;
+    const batch = this.pending;
+    this.pending = [];
+    const jobs = batch.map(({ data }) => ({
+      name: JobName.Deliver,
+      data,
+      opts: { ...this.jobOptions, jobId: notificationJobId(data.configId, data.event.eventId) },
+    }));
+    this.queue.addBulk(jobs).then(
+      () => batch.forEach((job) => job.resolve()),
+      (error: Error) => batch.forEach((job) => job.reject(error)),
+    );
+  }
+}
+
+function withDeadline(promise: Promise<void>, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new EnqueueTimeoutError(timeoutMs)), timeoutMs);
+    promise.then(
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}

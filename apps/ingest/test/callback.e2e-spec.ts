@@ -1,0 +1,217 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { NOTIFICATIONS_QUEUE, notificationJobId, type NotificationJobData } from '@app/queue';
+import { createIngestApp } from '../src/ingest.app';
+import { testConfig } from '../../../test/support/test-config';
+import { deleteQueueKeys } from '../../../test/support/redis';
+import { axpEvent, signatureFor } from '../../../test/support/axp';
+
+const CALLBACK = '/v1/axp/default/notifications';
+const SAMPLE_CALLBACK = '/custom-notification-connector/axp-callback/notifications';
+
+describe('AXP callback (real Redis)', () => {
+  const config = testConfig('ingest', { AXP_SECRET: 'old-secret,test-secret' });
+  let app: NestFastifyApplication;
+  let queue: Queue<NotificationJobData>;
+
+  beforeAll(async () => {
+    app = await createIngestApp(config);
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+    queue = app.get(getQueueToken(NOTIFICATIONS_QUEUE));
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await deleteQueueKeys(config.queue.prefix);
+  });
+
+  const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    });
+
+  it('answers 202 with the eventId once the job is in the queue', async () => {
+    const event = axpEvent();
+    const res = await post(CALLBACK, event, { 'x-hmac': signatureFor(event) });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({ eventId: event.eventId });
+    const job = await queue.getJob(notificationJobId('default', event.eventId));
+    expect(job?.data.configId).toBe('default');
+    expect(job?.data.event).toEqual(event);
+    expect(Date.parse(job!.data.receivedAt)).not.toBeNaN();
+    expect(job?.opts.attempts).toBe(config.dispatch.maxAttempts);
+  });
+
+  it('serves the sample connector path with the default configuration, header name in any case', async () => {
+    const event = axpEvent();
+    const res = await post(SAMPLE_CALLBACK, event, { 'X-HMAC': signatureFor(event) });
+    expect(res.statusCode).toBe(202);
+    expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeDefined();
+  });
+
+  it('accepts any of the rotating secrets', async () => {
+    const event = axpEvent();
+    const res = await post(CALLBACK, event, { 'x-hmac': signatureFor(event, 'old-secret') });
+    expect(res.statusCode).toBe(202);
+  });
+
+  it('keeps extra string fields and drops other extras', async () => {
+    const event = axpEvent();
+    const res = await post(
+      CALLBACK,
+      { ...event, channel: 'chat', nested: { a: 1 }, count: 3 },
+      { 'x-hmac': signatureFor(event) },
+    );
+    expect(res.statusCode).toBe(202);
+    const job = await queue.getJob(notificationJobId('default', event.eventId));
+    expect(job?.data.event).toEqual({ ...event, channel: 'chat' });
+  });
+
+  it('queues one job when the same event arrives twice, even concurrently', async () => {
+    const event = axpEvent();
+    const headers = { 'x-hmac': signatureFor(event) };
+    const answers = await Promise.all([post(CALLBACK, event, headers), post(CALLBACK, event, headers)]);
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 202]);
+    const again = await post(CALLBACK, event, headers);
+    expect(again.statusCode).toBe(202);
+    const jobs = await queue.getJobs(['wait', 'delayed', 'prioritized']);
+    expect(jobs.filter((j) => j.data.event.eventId === event.eventId)).toHaveLength(1);
+  });
+
+  it('coalesces a burst into few round trips and stores every event', async () => {
+    const events = Array.from({ length: 300 }, () => axpEvent());
+    const answers = await Promise.all(events.map((e) => post(CALLBACK, e, { 'x-hmac': signatureFor(e) })));
+    expect(answers.every((a) => a.statusCode === 202)).toBe(true);
+    const stored = await Promise.all(events.map((e) => queue.getJob(notificationJobId('default', e.eventId))));
+    expect(stored.every((j) => j !== undefined)).toBe(true);
+  });
+
+  describe('rejects bad input with a 4xx and queues nothing', () => {
+    it('401 without X-hmac', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, event);
+      expect(res.statusCode).toBe(401);
+      expect(res.json().message).toMatch(/x-hmac/i);
+      expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeUndefined();
+    });
+
+    it('401 for a wrong signature', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, event, { 'x-hmac': signatureFor(event, 'other-secret') });
+      expect(res.statusCode).toBe(401);
+      expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeUndefined();
+    });
+
+    it('401 for a signature of another event', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, event, { 'x-hmac': signatureFor(axpEvent()) });
+      expect(res.statusCode).toBe(401);
+    });
+
+    it('400 for a body that is not JSON', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, '{"eventId": ', { 'x-hmac': signatureFor(event) });
+      expect(res.statusCode).toBe(400);
+    });
+
+    it.each(['eventId', 'conversationId', 'customerId', 'sessionId', 'eventDate'])(
+      '400 naming %s when it is missing',
+      async (field) => {
+        const event = axpEvent();
+        const body: Record<string, unknown> = { ...event };
+        delete body[field];
+        const res = await post(CALLBACK, body, { 'x-hmac': signatureFor(event) });
+        expect(res.statusCode).toBe(400);
+        expect(res.json()).toMatchObject({ field, message: expect.stringContaining(field) });
+      },
+    );
+
+    it('400 naming a mistyped field', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, { ...event, conversationId: 42 }, { 'x-hmac': signatureFor(event) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ field: 'conversationId', message: 'conversationId must be a string' });
+    });
+
+    it('400 for an eventDate that is not ISO-8601', async () => {
+      const event = axpEvent({ eventDate: 'yesterday' });
+      const res = await post(CALLBACK, event, { 'x-hmac': signatureFor(event) });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().field).toBe('eventDate');
+    });
+
+    it('400 for a JSON array body', async () => {
+      const res = await post(CALLBACK, '[]', { 'x-hmac': 'a'.repeat(64) });
+      expect(res.statusCode).toBe(400);
+    });
+
+    it('404 for an unknown configId', async () => {
+      const event = axpEvent();
+      const res = await post('/v1/axp/unknown/notifications', event, { 'x-hmac': signatureFor(event) });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ message: 'configId [unknown] not found' });
+    });
+
+    it('413 for a body over 64 KiB', async () => {
+      const event = axpEvent();
+      const res = await post(CALLBACK, { ...event, padding: 'x'.repeat(70 * 1024) }, { 'x-hmac': signatureFor(event) });
+      expect(res.statusCode).toBe(413);
+      expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeUndefined();
+    });
+
+    it('415 for a non-JSON content type', async () => {
+      const event = axpEvent();
+      const res = await app.inject({
+        method: 'POST',
+        url: CALLBACK,
+        headers: { 'content-type': 'text/plain', 'x-hmac': signatureFor(event) },
+        payload: JSON.stringify(event),
+      });
+      expect(res.statusCode).toBe(415);
+    });
+  });
+
+  it('readiness is up while Redis answers', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+  });
+});
+
+describe('AXP callback when Redis is unreachable', () => {
+  const config = testConfig('ingest', { REDIS_URL: 'redis://127.0.0.1:1', ENQUEUE_TIMEOUT_MS: '200' });
+  let app: NestFastifyApplication;
+
+  beforeAll(async () => {
+    app = await createIngestApp(config);
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers 500, never 202, within the enqueue deadline', async () => {
+    const event = axpEvent();
+    const started = Date.now();
+    const res = await app.inject({
+      method: 'POST',
+      url: CALLBACK,
+      headers: { 'content-type': 'application/json', 'x-hmac': signatureFor(event) },
+      payload: JSON.stringify(event),
+    });
+    expect(res.statusCode).toBe(500);
+    expect(res.json().message).toBe('the event could not be stored');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('readiness reports the queue down', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(503);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './hmac-signature';
+export * from './axp-event.validator';

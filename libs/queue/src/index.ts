@@ -1,0 +1,4 @@
+export * from './queue.constants';
+export * from './notification-job';
+export * from './redis-connection';
+export * from './queue.module';
