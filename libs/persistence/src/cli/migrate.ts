@@ -1,0 +1,31 @@
+import { configFromEnvironment } from '@app/config';
+import { createDataSource } from '../data-source';
+
+/**
+ * `npm run migrate` applies every pending migration to DATABASE_URL;
+ * `npm run migrate -- --revert` undoes the last one (run it again to go further back).
+ */
+async function main(): Promise<void> {
+  const config = configFromEnvironment('tool');
+  const revert = process.argv.includes('--revert');
+  const dataSource = createDataSource(config.database);
+  await dataSource.initialize();
+  try {
+    if (revert) {
+      await dataSource.undoLastMigration({ transaction: 'each' });
+      process.stdout.write('reverted the last migration\n');
+    } else {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      process.stdout.write(
+        applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'schema is up to date\n',
+      );
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`migrate: ${error.message}\n`);
+  process.exit(1);
+});

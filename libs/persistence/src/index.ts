@@ -1,0 +1,5 @@
+export * from './registration.entity';
+export * from './registration.repository';
+export * from './data-source';
+export * from './persistence.module';
+export * from './migrations';
