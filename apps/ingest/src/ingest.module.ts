@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
+import { PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
 import { CallbackModule } from './callback/callback.module';
 import { HealthModule } from './health/health.module';
@@ -10,7 +11,13 @@ export class IngestModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: IngestModule,
-      imports: [AppConfigModule.forRoot(config), QueueModule.forRoot('producer'), CallbackModule, HealthModule],
+      imports: [
+        AppConfigModule.forRoot(config),
+        QueueModule.forRoot('producer'),
+        PersistenceModule.forRoot(),
+        CallbackModule,
+        HealthModule,
+      ],
     };
   }
 }

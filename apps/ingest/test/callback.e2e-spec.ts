@@ -6,16 +6,22 @@ import { createIngestApp } from '../src/ingest.app';
 import { testConfig } from '../../../test/support/test-config';
 import { deleteQueueKeys } from '../../../test/support/redis';
 import { axpEvent, signatureFor } from '../../../test/support/axp';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
+import { OutboxRepository } from '@app/persistence';
+import { OutboxRelayService } from '../src/outbox/outbox-relay.service';
 
 const CALLBACK = '/v1/axp/default/notifications';
 const SAMPLE_CALLBACK = '/custom-notification-connector/axp-callback/notifications';
 
 describe('AXP callback (real Redis)', () => {
-  const config = testConfig('ingest', { AXP_SECRET: 'old-secret,test-secret' });
+  let config: ReturnType<typeof testConfig>;
+  let db: TestDatabase;
   let app: NestFastifyApplication;
   let queue: Queue<NotificationJobData>;
 
   beforeAll(async () => {
+    db = await createTestDatabase();
+    config = testConfig('ingest', { AXP_SECRET: 'old-secret,test-secret', DATABASE_URL: db.url });
     app = await createIngestApp(config);
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
@@ -25,6 +31,7 @@ describe('AXP callback (real Redis)', () => {
   afterAll(async () => {
     await app.close();
     await deleteQueueKeys(config.queue.prefix);
+    await db.drop();
   });
 
   const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
@@ -176,42 +183,84 @@ describe('AXP callback (real Redis)', () => {
     });
   });
 
+  it('relays events parked in the outbox into the queue, then empties it', async () => {
+    const outbox = app.get(OutboxRepository);
+    const events = [axpEvent(), axpEvent()];
+    for (const event of events) {
+      const data = { configId: 'default', event, receivedAt: new Date().toISOString() };
+      await outbox.save({ jobId: notificationJobId('default', event.eventId), data });
+    }
+    expect(await outbox.count()).toBe(2);
+    expect(await app.get(OutboxRelayService).relayOnce()).toBe(2);
+    expect(await outbox.count()).toBe(0);
+    for (const event of events) {
+      expect((await queue.getJob(notificationJobId('default', event.eventId)))?.data.event).toEqual(event);
+    }
+  });
+
   it('readiness is up while Redis answers', async () => {
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(200);
+    expect(res.json().details.intake).toMatchObject({ status: 'up', mode: 'normal' });
     expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
   });
 });
 
 describe('AXP callback when Redis is unreachable', () => {
-  const config = testConfig('ingest', { REDIS_URL: 'redis://127.0.0.1:1', ENQUEUE_TIMEOUT_MS: '200' });
+  let db: TestDatabase;
   let app: NestFastifyApplication;
 
   beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = testConfig('ingest', {
+      REDIS_URL: 'redis://127.0.0.1:1',
+      ENQUEUE_TIMEOUT_MS: '200',
+      DATABASE_URL: db.url,
+    });
     app = await createIngestApp(config);
     await app.init();
   });
 
   afterAll(async () => {
     await app.close();
+    await db.drop();
   });
 
-  it('answers 500, never 202, within the enqueue deadline', async () => {
-    const event = axpEvent();
-    const started = Date.now();
-    const res = await app.inject({
+  const send = (event = axpEvent()) =>
+    app.inject({
       method: 'POST',
       url: CALLBACK,
       headers: { 'content-type': 'application/json', 'x-hmac': signatureFor(event) },
       payload: JSON.stringify(event),
     });
-    expect(res.statusCode).toBe(500);
-    expect(res.json().message).toBe('the event could not be stored');
-    expect(Date.now() - started).toBeLessThan(2_000);
+
+  it('parks the event in the Postgres outbox and answers 202; a repeat collapses into one row', async () => {
+    const event = axpEvent();
+    const res = await send(event);
+    expect(res.statusCode).toBe(202);
+    expect((await send(event)).statusCode).toBe(202);
+    const outbox = app.get(OutboxRepository);
+    expect(await outbox.count()).toBe(1);
   });
 
-  it('readiness reports the queue down', async () => {
+  it('stays ready in degraded mode while the outbox takes events', async () => {
+    const res = await app.inject({ method: 'GET', url: '/health/ready' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().details.intake).toMatchObject({ mode: 'degraded', queue: 'down', outbox: 'up' });
+  });
+
+  it('answers 500, never 202, within bounded time when Postgres refuses too', async () => {
+    await db.drop();
+    const started = Date.now();
+    const res = await send();
+    expect(res.statusCode).toBe(500);
+    expect(res.json().message).toBe('the event could not be stored');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('readiness reports refusing when neither store answers', async () => {
     const res = await app.inject({ method: 'GET', url: '/health/ready' });
     expect(res.statusCode).toBe(503);
+    expect(res.json().details.intake).toMatchObject({ mode: 'refusing' });
   });
 });

@@ -1,9 +1,10 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '@app/config';
 import { MIGRATIONS } from './migrations';
+import { OutboxEntity } from './outbox.entity';
 import { RegistrationEntity } from './registration.entity';
 
-export const ENTITIES = [RegistrationEntity];
+export const ENTITIES = [RegistrationEntity, OutboxEntity];
 
 /**
  * Options shared by the apps and the migration CLI. Bounded waits everywhere: a request must never

@@ -2,9 +2,10 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { dataSourceOptions } from './data-source';
+import { OutboxRepository } from './outbox.repository';
 import { RegistrationRepository } from './registration.repository';
 
-/** TypeORM on Postgres (pooled, bounded waits) and the registration repository. */
+/** TypeORM on Postgres (pooled, bounded waits), the registration repository and the intake outbox. */
 @Module({})
 export class PersistenceModule {
   static forRoot(): DynamicModule {
@@ -17,8 +18,8 @@ export class PersistenceModule {
           useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1_000 }),
         }),
       ],
-      providers: [RegistrationRepository],
-      exports: [RegistrationRepository],
+      providers: [RegistrationRepository, OutboxRepository],
+      exports: [RegistrationRepository, OutboxRepository],
     };
   }
 }

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/common';
 import { AxpConfigurationRegistry, type AxpConfiguration } from '@app/config';
 import { SIGNATURE_HEADER, signedFields, validateAxpEvent, verifyAxpSignature } from '@app/axp';
-import { NotificationProducer } from './notification-producer.service';
+import { IntakeService } from './intake.service';
 
 export interface CallbackAccepted {
   eventId: string;
@@ -28,7 +28,7 @@ export class CallbackController {
 
   constructor(
     private readonly configurations: AxpConfigurationRegistry,
-    private readonly producer: NotificationProducer,
+    private readonly intake: IntakeService,
   ) {}
 
   @Post('v1/axp/:configId/notifications')
@@ -75,7 +75,7 @@ export class CallbackController {
     }
     const { event } = validation;
     try {
-      await this.producer.enqueue({ configId: configuration.id, event, receivedAt: new Date().toISOString() });
+      await this.intake.store({ configId: configuration.id, event, receivedAt: new Date().toISOString() });
     } catch (error) {
       this.logger.error(`event ${event.eventId} of ${configuration.id} not stored: ${(error as Error).message}`);
       throw new HttpException(

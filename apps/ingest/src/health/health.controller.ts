@@ -1,13 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '@app/observability';
+import { IntakeHealthIndicator } from './intake-health.indicator';
 
-/** Liveness: the process answers. Readiness: the queue's Redis answers. */
+/** Liveness: the process answers. Readiness: a callback can be stored (queue, or outbox while Redis is away). */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly redis: RedisHealthIndicator,
+    private readonly intake: IntakeHealthIndicator,
   ) {}
 
   @Get('live')
@@ -18,6 +18,6 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready() {
-    return this.health.check([() => this.redis.isHealthy()]);
+    return this.health.check([() => this.intake.isHealthy()]);
   }
 }

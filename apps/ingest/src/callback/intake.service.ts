@@ -1,0 +1,42 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { OutboxRepository } from '@app/persistence';
+import { type NotificationJobData, notificationJobId } from '@app/queue';
+import { NotificationProducer } from './notification-producer.service';
+
+export type StoredIn = 'queue' | 'outbox';
+
+export class EventNotStoredError extends Error {
+  constructor(queueError: Error, outboxError: Error) {
+    super(`queue: ${queueError.message}; outbox: ${outboxError.message}`);
+    this.name = 'EventNotStoredError';
+  }
+}
+
+/**
+ * Stores an accepted event durably: in the queue when Redis takes it within the deadline, else in
+ * the Postgres outbox (same job id, so duplicates collapse) for the relay to move later.
+ */
+@Injectable()
+export class IntakeService {
+  private readonly logger = new Logger(IntakeService.name);
+
+  constructor(
+    private readonly producer: NotificationProducer,
+    private readonly outbox: OutboxRepository,
+  ) {}
+
+  async store(data: NotificationJobData): Promise<StoredIn> {
+    try {
+      await this.producer.enqueue(data);
+      return 'queue';
+    } catch (queueError) {
+      try {
+        await this.outbox.save({ jobId: notificationJobId(data.configId, data.event.eventId), data });
+        return 'outbox';
+      } catch (outboxError) {
+        this.logger.error(`event ${data.event.eventId} of ${data.configId} not stored`);
+        throw new EventNotStoredError(queueError as Error, outboxError as Error);
+      }
+    }
+  }
+}
