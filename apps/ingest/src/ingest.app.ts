@@ -2,22 +2,35 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { IngestModule } from './ingest.module';
+import { registerJsonBodyParser } from './json-body.parser';
+import { setupOpenApi } from './openapi/openapi.setup';
 
 /** Builds the ingest application (not yet listening); used by main.ts and by the tests. */
 export async function createIngestApp(config: AppConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.ingest.bodyLimitBytes,
-    // Bound every phase of a request so slow or stalled clients cannot hold sockets.
+    // Bound every phase of a request so slow or stalled clients cannot hold sockets: headers within
+    // 10 s, the whole request within 30 s, 30 s of silence; checked every 2 s (Node's default is 30 s).
     connectionTimeout: 30_000,
     requestTimeout: 30_000,
+    http: { headersTimeout: 10_000, requestTimeout: 30_000, connectionsCheckingInterval: 2_000 },
+    // Longer than the idle timeout of the load balancers in front (60 s), so they close first.
     keepAliveTimeout: 72_000,
     return503OnClosing: false,
+    // FCM tokens (≤ 4096 chars) travel in the path; longer values still reach validation and get a 400.
+    routerOptions: { maxParamLength: 8192 },
+    // The client address (rate limit per client) comes from X-Forwarded-For only behind trusted proxies.
+    trustProxy: config.ingest.trustProxy,
   });
-  // Only JSON is accepted: without the text/plain parser, other media types get 415.
+  // Only JSON is accepted: without the text/plain parser (and without Nest's form parser, which
+  // `bodyParser: false` leaves out), other media types get 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
+  registerJsonBodyParser(adapter.getInstance(), config.ingest.bodyLimitBytes);
   const app = await NestFactory.create<NestFastifyApplication>(IngestModule.forRoot(config), adapter, {
     bufferLogs: false,
+    bodyParser: false,
   });
+  setupOpenApi(app, config);
   app.enableShutdownHooks();
   return app;
 }

@@ -4,6 +4,7 @@ import { PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
 import { CallbackModule } from './callback/callback.module';
 import { HealthModule } from './health/health.module';
+import { RegistrationsModule } from './registrations/registrations.module';
 
 /** The internet-facing app: AXP callbacks and the device-registration API. */
 @Module({})
@@ -14,8 +15,10 @@ export class IngestModule {
       imports: [
         AppConfigModule.forRoot(config),
         QueueModule.forRoot('producer'),
-        PersistenceModule.forRoot(),
+        // The callback path works without Postgres, so the ingest starts (and keeps connecting) without it.
+        PersistenceModule.forRoot({ connectInBackground: true }),
         CallbackModule,
+        RegistrationsModule,
         HealthModule,
       ],
     };

@@ -50,6 +50,11 @@ export interface AppConfig {
     bodyLimitBytes: number;
     enqueueTimeoutMs: number;
     openApiEnabled: boolean;
+    /**
+     * Which proxies' X-Forwarded-For to believe for the client address (rate limit per client):
+     * false (none, the default), true (all), a hop count, or addresses/CIDRs.
+     */
+    trustProxy: boolean | number | string[];
   };
   registrations: {
     auth: 'api-key' | 'none';
@@ -62,6 +67,8 @@ export interface AppConfig {
     backoffMs: number;
     maxAttempts: number;
     maxAgeSeconds: number;
+    /** Readiness fails when jobs wait and the worker has taken or finished none for this long. */
+    stallTimeoutMs: number;
   };
   fcm: {
     ttlSeconds: number;

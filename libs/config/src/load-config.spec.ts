@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(config.axp.configurations).toEqual([
       expect.objectContaining({ id: 'default', secrets: ['s'] }),
     ]);
-    expect(config.dispatch).toEqual({ concurrency: 50, backoffMs: 1000, maxAttempts: 8, maxAgeSeconds: 900 });
+    expect(config.dispatch).toEqual({ concurrency: 50, backoffMs: 1000, maxAttempts: 8, maxAgeSeconds: 900, stallTimeoutMs: 60_000 });
     expect(config.fcm.ttlSeconds).toBe(300);
     expect(config.registrations.ttlSeconds).toBe(30 * 86400);
     expect(config.ingest.enqueueTimeoutMs).toBe(500);
@@ -63,6 +63,21 @@ describe('loadConfig', () => {
         expect.stringMatching(/^DISPATCH_MAX_ATTEMPTS: /),
       ]),
     );
+  });
+
+  it('reads the dispatcher stall timeout, at least one second', () => {
+    expect(loadConfig('dispatcher', {}).dispatch.stallTimeoutMs).toBe(60_000);
+    expect(loadConfig('dispatcher', { DISPATCH_STALL_TIMEOUT_MS: '3000' }).dispatch.stallTimeoutMs).toBe(3000);
+    expect(problemsOf(() => loadConfig('dispatcher', { DISPATCH_STALL_TIMEOUT_MS: '10' }))[0]).toMatch(/DISPATCH_STALL_TIMEOUT_MS/);
+  });
+
+  it('reads TRUST_PROXY as Fastify expects it, trusting no proxy by default', () => {
+    expect(loadConfig('ingest', base).ingest.trustProxy).toBe(false);
+    expect(loadConfig('ingest', { ...base, TRUST_PROXY: 'true' }).ingest.trustProxy).toBe(true);
+    expect(loadConfig('ingest', { ...base, TRUST_PROXY: '2' }).ingest.trustProxy).toBe(2);
+    const cidrs = loadConfig('ingest', { ...base, TRUST_PROXY: '10.0.0.0/8, ::1' }).ingest.trustProxy;
+    expect(cidrs).toEqual(['10.0.0.0/8', '::1']);
+    expect(problemsOf(() => loadConfig('ingest', { ...base, TRUST_PROXY: 'all' }))[0]).toMatch(/^TRUST_PROXY: /);
   });
 
   it('parses durations for REGISTRATION_TTL', () => {

@@ -87,6 +87,14 @@ const envSchema = z.object({
   AXP_CONFIG_FILE: z.string().trim().min(1).optional(),
   ENQUEUE_TIMEOUT_MS: int(10, 60000).default(500),
   OPENAPI_ENABLED: bool.optional(),
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .regex(
+      /^(true|false|\d{1,2}|[0-9A-Fa-f.:/]+(\s*,\s*[0-9A-Fa-f.:/]+)*)$/,
+      'must be true, false, a hop count, or addresses/CIDRs',
+    )
+    .optional(),
   REGISTRATION_AUTH: z.enum(['api-key', 'none'], { message: "must be 'api-key' or 'none'" }).default('api-key'),
   REGISTRATION_API_KEYS: z.string().optional(),
   REGISTRATION_TTL: duration.default(30 * 86400),
@@ -95,6 +103,7 @@ const envSchema = z.object({
   DISPATCH_BACKOFF_MS: int(1, 3_600_000).default(1000),
   DISPATCH_MAX_ATTEMPTS: int(1, 100).default(8),
   DISPATCH_MAX_AGE_SECONDS: int(1, 28 * 86400).default(900),
+  DISPATCH_STALL_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
   FCM_TTL_SECONDS: int(0, 28 * 86400).default(300),
   FCM_EMULATOR_HOST: hostPort.optional(),
   FCM_PROJECT_ID: z.string().trim().min(1).optional(),
@@ -185,6 +194,14 @@ function buildConfigurations(env: ParsedEnv, problems: string[]): AxpConfigurati
   return configurations;
 }
 
+/** TRUST_PROXY → Fastify's `trustProxy`: true/false, a hop count, or a list of addresses/CIDRs. */
+function trustProxy(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return list(value);
+}
+
 /**
  * The one place that reads the environment. Validates everything an app needs and fails with
  * every problem at once, each naming the variable and what is wrong with it.
@@ -245,6 +262,7 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
       bodyLimitBytes: 64 * 1024,
       enqueueTimeoutMs: env.ENQUEUE_TIMEOUT_MS,
       openApiEnabled: env.OPENAPI_ENABLED ?? env.NODE_ENV !== 'production',
+      trustProxy: trustProxy(env.TRUST_PROXY),
     },
     registrations: {
       auth: env.REGISTRATION_AUTH,
@@ -257,6 +275,7 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
       backoffMs: env.DISPATCH_BACKOFF_MS,
       maxAttempts: env.DISPATCH_MAX_ATTEMPTS,
       maxAgeSeconds: env.DISPATCH_MAX_AGE_SECONDS,
+      stallTimeoutMs: env.DISPATCH_STALL_TIMEOUT_MS,
     },
     fcm: {
       ttlSeconds: env.FCM_TTL_SECONDS,

@@ -5,3 +5,4 @@ export * from './persistence.module';
 export * from './migrations';
 export * from './outbox.entity';
 export * from './outbox.repository';
+export * from './database-connector.service';

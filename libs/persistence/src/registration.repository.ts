@@ -123,6 +123,17 @@ export class RegistrationRepository {
     return rows.map(toRegistration);
   }
 
+  /** Live registrations of a configuration, most recently registered first, at most `limit`. */
+  async list(configId: string, limit: number): Promise<Registration[]> {
+    const rows: RegistrationRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM registrations
+       WHERE config_id = $1 AND expires_at > now()
+       ORDER BY updated_at DESC LIMIT $2`,
+      [configId, limit],
+    );
+    return rows.map(toRegistration);
+  }
+
   /** The dispatcher's lookup: every live token of a session, in one indexed query. */
   async findLiveTokens(configId: string, sessionId: string): Promise<LiveToken[]> {
     const rows: Array<{ device_token: string; platform: Platform }> = await this.dataSource.query(

@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { AxpConfigurationRegistry, type AxpConfiguration } from '@app/config';
 import { SIGNATURE_HEADER, signedFields, validateAxpEvent, verifyAxpSignature } from '@app/axp';
+import { ApiAxpCallback } from '../openapi/callback.openapi';
 import { IntakeService } from './intake.service';
 
 export interface CallbackAccepted {
@@ -33,6 +34,7 @@ export class CallbackController {
 
   @Post('v1/axp/:configId/notifications')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAxpCallback('AXP Callback URL of one configuration')
   receive(
     @Param('configId') configId: string,
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
@@ -46,6 +48,7 @@ export class CallbackController {
   /** Drop-in path of Avaya's sample connector; serves the default configuration. */
   @Post('custom-notification-connector/axp-callback/notifications')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAxpCallback("AXP Callback URL of the default configuration (the sample connector's path)")
   receiveDefault(
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
     @Body() body: unknown,

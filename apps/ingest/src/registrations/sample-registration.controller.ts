@@ -1,0 +1,97 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { ApiKeyGuard } from './api-key.guard';
+import { SampleRegisterDeviceDto } from './dto/sample-register-device.dto';
+import { SearchRegistrationsDto } from './dto/search-registrations.dto';
+import { ApiDeviceTokenParam, ApiRegistrationErrors } from './registration.openapi';
+import { ConfigIdQueryPipe, DeviceTokenPipe } from './registration-param.pipes';
+import { notFound } from './registration-errors';
+import { RegistrationService } from './registration.service';
+import { LENIENT_BODY } from './registration-validation.pipe';
+import { platformOfSampleType, SampleRegistrationView, toSampleView } from './registration.view';
+
+/**
+ * The routes of Avaya's sample connector with its request and response shapes, so apps written
+ * against it only change their base URL. Token lookups without a configId use the default one.
+ */
+@ApiTags('sample-compatible registrations')
+@ApiBearerAuth()
+@ApiRegistrationErrors()
+@UseGuards(ThrottlerGuard, ApiKeyGuard)
+@Controller('custom-notification-connector')
+export class SampleRegistrationController {
+  constructor(private readonly registrations: RegistrationService) {}
+
+  @Put('device-registrations/:deviceToken')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Register a device token (sample connector shape)' })
+  @ApiDeviceTokenParam()
+  @ApiOkResponse({ type: SampleRegistrationView })
+  async register(
+    @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Body(LENIENT_BODY) body: SampleRegisterDeviceDto,
+  ): Promise<SampleRegistrationView> {
+    const { registration } = await this.registrations.register({
+      configId: body.configId,
+      deviceToken,
+      sessionId: body.sessionId,
+      platform: platformOfSampleType(body.type),
+    });
+    return toSampleView(registration);
+  }
+
+  @Get('device-registrations/:deviceToken')
+  @ApiOperation({ summary: 'Read a registration (sample connector shape)' })
+  @ApiDeviceTokenParam()
+  @ApiOkResponse({ type: SampleRegistrationView })
+  async get(@Param('deviceToken', DeviceTokenPipe) deviceToken: string): Promise<SampleRegistrationView> {
+    const registration = await this.registrations.find(undefined, deviceToken);
+    if (!registration) throw notFound('deviceToken', deviceToken);
+    return toSampleView(registration);
+  }
+
+  @Delete('device-registrations/:deviceToken')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Remove a registration (sample connector shape)' })
+  @ApiDeviceTokenParam()
+  @ApiNoContentResponse({ description: 'removed' })
+  async remove(@Param('deviceToken', DeviceTokenPipe) deviceToken: string): Promise<void> {
+    if (!(await this.registrations.remove(undefined, deviceToken))) throw notFound('deviceToken', deviceToken);
+  }
+
+  /** `::` is find-my-way's escape for a literal colon: the path is `…/device-registrations:search`. */
+  @Post('device-registrations::search')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Find a session's registration, the most recently registered (sample connector shape)" })
+  @ApiOkResponse({ type: SampleRegistrationView })
+  async search(@Body(LENIENT_BODY) body: SearchRegistrationsDto): Promise<SampleRegistrationView> {
+    const registrations = await this.registrations.findBySession(undefined, body.sessionId);
+    const latest = registrations.reduce<(typeof registrations)[number] | undefined>(
+      (best, r) => (!best || r.updatedAt >= best.updatedAt ? r : best),
+      undefined,
+    );
+    if (!latest) throw notFound('sessionId', body.sessionId);
+    return toSampleView(latest);
+  }
+
+  @Get('device-registrations')
+  @ApiOperation({ summary: 'List registrations, most recent first (at most 1000)' })
+  @ApiQuery({ name: 'configId', required: false, description: 'the default configuration when absent' })
+  @ApiOkResponse({ type: [SampleRegistrationView] })
+  async list(@Query('configId', ConfigIdQueryPipe) configId?: string): Promise<SampleRegistrationView[]> {
+    return (await this.registrations.list(configId)).map(toSampleView);
+  }
+}
