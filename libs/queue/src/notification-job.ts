@@ -19,6 +19,8 @@ export interface NotificationJobData {
   test?: boolean;
   /** Set by the dispatcher after a partial failure: the tokens still to be delivered on retry. */
   pendingTokens?: string[];
+  /** ISO-8601 time an operator replayed this event from the dead-letter queue: its expiry clock restarts then. */
+  replayedAt?: string;
 }
 
 export type DeadLetterReason =

@@ -1,0 +1,184 @@
+/**
+ * Delivers one notification job: expiry, token lookup, one FCM send per token (claimed in the ledger),
+ * then prune dead tokens, retry only the transient failures, or dead-letter what cannot be delivered.
+ */
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { APP_CONFIG, type AppConfig, type AxpConfiguration, AxpConfigurationRegistry } from '@app/config';
+import { buildFcmMessage, checkFcmMessage, FcmSender } from '@app/fcm';
+import { maskToken } from '@app/observability';
+import { type LiveToken, RegistrationRepository } from '@app/persistence';
+import type { NotificationJobData } from '@app/queue';
+import { type DeadLetterInput, DeadLetterWriter } from './dead-letter.writer';
+import { type DeliveryResult, type TokenResult, TransientDeliveryError } from './delivery-result';
+import { DeliveryLedger, type LedgerSession } from './delivery-ledger.service';
+import { eventAge } from './event-expiry';
+
+type Target = LiveToken & { message: ReturnType<typeof buildFcmMessage> };
+
+const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+const count = (results: TokenResult[], outcome: TokenResult['outcome']) => results.filter((r) => r.outcome === outcome);
+
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+  private readonly maxAgeSeconds: number;
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly configurations: AxpConfigurationRegistry,
+    private readonly registrations: RegistrationRepository,
+    private readonly fcm: FcmSender,
+    private readonly ledger: DeliveryLedger,
+    private readonly deadLetters: DeadLetterWriter,
+  ) {
+    this.maxAgeSeconds = config.dispatch.maxAgeSeconds;
+    this.ttlSeconds = config.fcm.ttlSeconds;
+  }
+
+  /** `lockToken` is the worker's lock on the job, needed to move it to delayed. */
+  async deliver(job: Job<NotificationJobData>, lockToken?: string): Promise<DeliveryResult> {
+    const { configId, event } = job.data;
+    const configuration = this.configurations.find(configId);
+    if (!configuration || !this.fcm.knows(configId)) {
+      return this.fail(job, { reason: 'configuration', lastError: `configuration '${configId}' is not known to this dispatcher` });
+    }
+    const age = eventAge(job.data);
+    if (age.ageMs > this.maxAgeSeconds * 1000) {
+      await this.deadLetters.write(job, {
+        reason: 'expired',
+        lastError: `the event is ${Math.round(age.ageMs / 1000)} s old (counted from ${age.countedFrom}), over the ${this.maxAgeSeconds} s limit`,
+        undeliveredTokens: job.data.pendingTokens,
+      });
+      return { outcome: 'expired', devices: 0, delivered: 0, alreadyDelivered: 0, pruned: 0 };
+    }
+    const live = await this.transient(job, 'token lookup', () => this.liveTokens(job.data));
+    if (live.length === 0) {
+      this.logger.log({ configId, eventId: event.eventId, sessionId: event.sessionId }, `event ${event.eventId}: no device registered for its session`);
+      return { outcome: 'no-device', devices: 0, delivered: 0, alreadyDelivered: 0, pruned: 0 };
+    }
+
+    const results: TokenResult[] = [];
+    const targets: Target[] = [];
+    for (const registration of live) {
+      const message = this.message(job.data, configuration, registration);
+      const problem = checkFcmMessage(message);
+      if (problem) {
+        results.push({ token: registration.deviceToken, outcome: 'reject', reason: problem.reason, code: problem.reason, message: problem.message });
+      } else {
+        targets.push({ ...registration, message });
+      }
+    }
+    if (targets.length > 0) {
+      const tokens = targets.map((t) => t.deviceToken);
+      const session = await this.transient(job, 'delivery ledger', () => this.ledger.claim(configId, event.eventId, tokens));
+      results.push(...(await Promise.all(targets.map((target) => this.sendOne(configId, target, session)))));
+    }
+    return this.settle(job, lockToken, live.length, results);
+  }
+
+  private async settle(
+    job: Job<NotificationJobData>,
+    lockToken: string | undefined,
+    devices: number,
+    results: TokenResult[],
+  ): Promise<DeliveryResult> {
+    const { configId, event } = job.data;
+    const pruned = count(results, 'prune').map((r) => r.token);
+    if (pruned.length > 0) {
+      // A failed delete only means FCM is asked once more next time; the push itself is settled.
+      await this.registrations.deleteTokens(configId, pruned).catch((error: Error) =>
+        this.logger.warn({ configId, eventId: event.eventId }, `dead tokens not deleted: ${error.message}`),
+      );
+    }
+    const rejected = results.filter((r): r is Extract<TokenResult, { outcome: 'reject' }> => r.outcome === 'reject');
+    const retried = results.filter((r): r is Extract<TokenResult, { outcome: 'retry' }> => r.outcome === 'retry');
+    const undelivered = [...rejected, ...retried].map((r) => r.token);
+    if (rejected.length > 0) {
+      const reason = rejected.some((r) => r.reason === 'payload-too-large') ? 'payload-too-large' : 'rejected';
+      return this.fail(job, { reason, lastError: `${rejected[0].code}: ${rejected[0].message}`, undeliveredTokens: undelivered });
+    }
+    if (retried.length > 0) {
+      const lastError = `${retried.length} of ${devices} token(s) failed transiently; last: ${retried[0].code}: ${retried[0].message}`;
+      if (isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: undelivered });
+      await job.updateData({ ...job.data, pendingTokens: undelivered });
+      const waits = retried.map((r) => r.retryInMs);
+      if (lockToken && waits.every((w) => w !== undefined)) {
+        // Only claims held by an interrupted send: wait for them to lapse without spending an attempt.
+        await job.moveToDelayed(Date.now() + Math.max(...(waits as number[])) + 50, lockToken);
+        throw new DelayedError();
+      }
+      throw new TransientDeliveryError(lastError);
+    }
+    const delivered = count(results, 'delivered').length;
+    const alreadyDelivered = count(results, 'already-delivered').length;
+    const result: DeliveryResult = {
+      outcome: delivered + alreadyDelivered > 0 ? 'delivered' : 'pruned',
+      devices,
+      delivered,
+      alreadyDelivered,
+      pruned: pruned.length,
+    };
+    this.logger.debug({ configId, eventId: event.eventId, ...result }, `event ${event.eventId} ${result.outcome}`);
+    return result;
+  }
+
+  private async sendOne(configId: string, target: Target, session: LedgerSession): Promise<TokenResult> {
+    const token = target.deviceToken;
+    const claim = session.claims.get(token);
+    if (claim?.state === 'delivered') return { token, outcome: 'already-delivered' };
+    if (claim?.state === 'busy') {
+      return { token, outcome: 'retry', code: 'ledger/claimed', message: 'another send of this token is in flight', retryInMs: claim.retryInMs };
+    }
+    const result = await this.fcm.send(configId, target.message);
+    if (result.outcome === 'delivered') {
+      // FCM accepted it: if the mark is lost, only a crash-and-retry within the claim TTL could re-send.
+      await session.delivered(token).catch((error: Error) => this.ledgerWarning(token, error));
+      return { token, outcome: 'delivered' };
+    }
+    await session.release(token).catch((error: Error) => this.ledgerWarning(token, error));
+    if (result.outcome === 'reject') return { token, outcome: 'reject', reason: 'rejected', code: result.code, message: result.message };
+    return { token, outcome: result.outcome, code: result.code, message: result.message };
+  }
+
+  /** Live registrations of the session; on a retry only those still pending (their platform is needed again). */
+  private async liveTokens(data: NotificationJobData): Promise<LiveToken[]> {
+    const live = await this.registrations.findLiveTokens(data.configId, data.event.sessionId);
+    if (data.pendingTokens === undefined) return live;
+    const pending = new Set(data.pendingTokens);
+    return live.filter((registration) => pending.has(registration.deviceToken));
+  }
+
+  private message(data: NotificationJobData, configuration: AxpConfiguration, registration: LiveToken) {
+    return buildFcmMessage({
+      token: registration.deviceToken,
+      platform: registration.platform,
+      event: data.event,
+      test: data.test,
+      ttlSeconds: this.ttlSeconds,
+      ios: configuration.ios,
+    });
+  }
+
+  /** Runs a step whose failure is transient: retried by BullMQ, dead-lettered on the last attempt. */
+  private async transient<T>(job: Job<NotificationJobData>, step: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      const lastError = `${step} failed: ${(error as Error).message}`;
+      if (isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: job.data.pendingTokens });
+      throw new TransientDeliveryError(lastError);
+    }
+  }
+
+  /** Dead-letters the job and fails it for good. */
+  private async fail(job: Job<NotificationJobData>, input: DeadLetterInput): Promise<never> {
+    await this.deadLetters.write(job, input);
+    throw new UnrecoverableError(`${input.reason}: ${input.lastError}`);
+  }
+
+  private ledgerWarning(token: string, error: Error): void {
+    this.logger.warn({ device: maskToken(token) }, `delivery ledger not updated: ${error.message}`);
+  }
+}

@@ -1,0 +1,56 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { NOTIFICATIONS_QUEUE, type NotificationJobData } from '@app/queue';
+import type { DeliveryResult } from './delivery-result';
+import { DeliveryService } from './delivery.service';
+
+/**
+ * The notifications queue's worker; delivery itself is DeliveryService's. The worker starts only once
+ * the whole app is up (concurrency from DISPATCH_CONCURRENCY; the decorator's options are static) and,
+ * on shutdown, stops taking jobs and finishes those in flight while Postgres, Redis and FCM are still open.
+ */
+@Processor(NOTIFICATIONS_QUEUE, { autorun: false })
+export class NotificationProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(NotificationProcessor.name);
+  private lastErrorLoggedAt = 0;
+
+  constructor(
+    private readonly delivery: DeliveryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  process(job: Job<NotificationJobData>, token?: string): Promise<DeliveryResult> {
+    return this.delivery.deliver(job, token);
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.dispatch.concurrency;
+    this.worker.run().catch((error: Error) => this.logger.error(`worker stopped: ${error.message}`));
+    this.logger.log(`consuming ${NOTIFICATIONS_QUEUE} with concurrency ${this.worker.concurrency}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<NotificationJobData> | undefined, error: Error): void {
+    if (!job || error.name === 'DelayedError') return;
+    this.logger.debug(
+      { configId: job.data.configId, eventId: job.data.event.eventId, attemptsMade: job.attemptsMade },
+      `job ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`,
+    );
+  }
+
+  /** Connection errors repeat on every reconnect attempt: log them at most every 10 s. */
+  @OnWorkerEvent('error')
+  onError(error: Error): void {
+    if (Date.now() - this.lastErrorLoggedAt < 10_000) return;
+    this.lastErrorLoggedAt = Date.now();
+    this.logger.warn(`worker: ${error.message}`);
+  }
+}

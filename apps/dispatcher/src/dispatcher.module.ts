@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfigModule, type AppConfig } from '@app/config';
+import { LoggingModule } from '@app/observability';
+import { PersistenceModule } from '@app/persistence';
+import { QueueModule } from '@app/queue';
+import { DeliveryModule } from './delivery/delivery.module';
+import { HealthModule } from './health/health.module';
+
+/** The worker app: consumes the notifications queue and pushes through FCM; serves health (and metrics) on its own port. */
+@Module({})
+export class DispatcherModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: DispatcherModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggingModule.forRoot(config),
+        QueueModule.forRoot('worker'),
+        PersistenceModule.forRoot(),
+        DeliveryModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createIngestApp } from '../../ingest/src/ingest.app';
+import { testConfig } from '../../../test/support/test-config';
+import { axpEvent, signatureFor } from '../../../test/support/axp';
+import { DispatcherHarness } from './dispatcher-harness';
+
+/** Issue 4's acceptance path: a signed AXP callback at the real ingest ends as FCM requests at the emulator. */
+describe('AXP callback to FCM, end to end (ingest + dispatcher + emulator)', () => {
+  let h: DispatcherHarness;
+  let ingest: NestFastifyApplication;
+
+  beforeAll(async () => {
+    h = await DispatcherHarness.start();
+    ingest = await createIngestApp(
+      testConfig('ingest', { QUEUE_PREFIX: h.config.queue.prefix, DATABASE_URL: h.config.database.url }),
+    );
+    await ingest.init();
+    await ingest.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(async () => {
+    await ingest.close();
+    await h.close();
+  });
+  beforeEach(() => h.emulator.reset());
+
+  const callback = (body: object, signature: string) =>
+    ingest.inject({
+      method: 'POST',
+      url: '/custom-notification-connector/axp-callback/notifications',
+      headers: { 'content-type': 'application/json', 'x-hmac': signature },
+      payload: JSON.stringify(body),
+    });
+
+  it('turns one signed event for a session with two devices into exactly two FCM requests carrying the event', async () => {
+    // The seed document's example body, with fresh ids and a current eventDate.
+    const event = axpEvent();
+    await h.register(event.sessionId, ['e2e-android', { token: 'e2e-iphone', platform: 'ios' }]);
+    const answer = await callback(event, signatureFor(event));
+    expect(answer.statusCode).toBe(202);
+
+    const requests = await h.emulator.waitForRequests(2, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.emulator.requests).toHaveLength(2);
+    expect(requests.map((r) => r.token).sort()).toEqual(['e2e-android', 'e2e-iphone']);
+    for (const request of requests) {
+      expect(request.status).toBe(200);
+      expect(request.message.data).toEqual(event);
+    }
+  });
+
+  it('removes a device the emulator reports unregistered, and pushes nothing for a refused signature', async () => {
+    const event = axpEvent();
+    await h.register(event.sessionId, ['unregistered-e2e-phone']);
+    expect((await callback(event, signatureFor(event, 'wrong-secret'))).statusCode).toBe(401);
+    expect((await callback(event, signatureFor(event))).statusCode).toBe(202);
+    await h.emulator.waitForRequests(1, 10_000);
+    const deadline = Date.now() + 5_000;
+    while ((await h.registrations.findLiveTokens('default', event.sessionId)).length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(await h.registrations.findLiveTokens('default', event.sessionId)).toEqual([]);
+    expect(h.emulator.requests).toHaveLength(1);
+  });
+});

@@ -1,0 +1,47 @@
+import { stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+import type { AppConfig } from '@app/config';
+import { maskToken } from './mask-token';
+
+/** Fields whose values are tokens: logged truncated so two devices can still be told apart. */
+const TOKEN_KEYS = ['deviceToken', 'token', 'tokens', 'pendingTokens', 'undeliveredTokens'];
+/** Fields whose values are credentials: never logged at all. */
+const SECRET_KEYS = ['secret', 'secrets', 'password', 'apiKey', 'privateKey', 'private_key', 'credentials'];
+const SECRET_HEADERS = ['authorization', 'x-hmac', 'x-api-key', 'cookie', 'proxy-authorization'];
+
+/** Redaction paths for pino: the keys above at the top of a log object and one level down, plus request headers. */
+export const REDACT_PATHS: string[] = [
+  ...SECRET_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`]),
+  ...[...TOKEN_KEYS, ...SECRET_KEYS].flatMap((key) => [key, `*.${key}`]),
+];
+
+const TOKEN_KEY_SET = new Set(TOKEN_KEYS);
+
+/** What pino writes instead of a redacted value. */
+export function censor(value: unknown, path: string[]): unknown {
+  const key = path[path.length - 1];
+  if (!TOKEN_KEY_SET.has(key)) return '[redacted]';
+  if (typeof value === 'string') return maskToken(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? maskToken(v) : '[redacted]'));
+  return '[redacted]';
+}
+
+/**
+ * pino-http options of every app: JSON lines at the configured level, secrets and tokens
+ * redacted, and no automatic request lines (the callback path logs its own one line).
+ */
+export function pinoHttpOptions(config: AppConfig): Options {
+  return {
+    level: config.logLevel,
+    autoLogging: false,
+    quietReqLogger: true,
+    base: { app: config.app },
+    messageKey: 'msg',
+    timestamp: stdTimeFunctions.isoTime,
+    redact: { paths: REDACT_PATHS, censor },
+    serializers: {
+      req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Structured JSON logs for every app (nestjs-pino): one place that sets the level, the redaction of
+ * secrets and tokens, and which routes get a request-scoped logger.
+ */
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
+import type { DestinationStream } from 'pino';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '@app/config';
+import { pinoHttpOptions } from './logger-options';
+
+export interface LoggingOptions {
+  /** Hot routes that should not pay for a per-request child logger (for example the AXP callback). */
+  exclude?: Array<string | RouteInfo>;
+  /** Where the lines go; stdout when absent (tests pass a stream to read them). */
+  destination?: DestinationStream;
+}
+
+@Module({})
+export class LoggingModule {
+  static forRoot(config: AppConfig, options: LoggingOptions = {}): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: options.destination ? [pinoHttpOptions(config), options.destination] : pinoHttpOptions(config),
+          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
+          ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+        }),
+      ],
+      exports: [LoggerModule],
+    };
+  }
+}
