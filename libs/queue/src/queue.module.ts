@@ -4,15 +4,22 @@ import type { ConnectionOptions } from 'bullmq';
 import { Cluster } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DEAD_LETTER_QUEUE, NOTIFICATIONS_QUEUE } from './queue.constants';
+import { usePostgresQueueBackend } from './queue-backend';
 import { type ConnectionRole, redisClusterOptions, redisOptions } from './redis-connection';
 
-/** Registers, once per app, the BullMQ connection for a role and both queues of the contract (global). */
+/**
+ * Registers, once per app, the BullMQ connection for a role and both queues of the contract (global).
+ * QUEUE_BACKEND=postgres swaps Redis for BullMQ's PostgreSQL backend on DATABASE_URL.
+ */
 @Module({})
 export class QueueModule {
   static forRoot(role: ConnectionRole): DynamicModule {
     const bull = BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
+        if (config.queue.backend === 'postgres') {
+          return { prefix: config.queue.prefix, connection: usePostgresQueueBackend(config.database) };
+        }
         const cluster = redisClusterOptions(config.redis, role);
         const connection: ConnectionOptions = cluster
           ? (new Cluster(cluster.nodes, cluster.options) as unknown as ConnectionOptions)
