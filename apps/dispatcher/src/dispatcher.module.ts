@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
-import { LoggingModule } from '@app/observability';
+import { LoggingModule, MetricsModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
 import { DeliveryModule } from './delivery/delivery.module';
@@ -15,6 +15,8 @@ export class DispatcherModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
+        // Queue depth is reported by the admin app only (one source for dashboards and autoscaling).
+        MetricsModule.forRoot(),
         QueueModule.forRoot('worker'),
         PersistenceModule.forRoot(),
         DeliveryModule,

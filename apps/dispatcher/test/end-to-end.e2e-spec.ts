@@ -62,3 +62,58 @@ describe('AXP callback to FCM, end to end (ingest + dispatcher + emulator)', () 
     expect(h.emulator.requests).toHaveLength(1);
   });
 });
+
+describe('metrics and logs along the way', () => {
+  let h: DispatcherHarness;
+  let ingest: NestFastifyApplication;
+
+  beforeAll(async () => {
+    h = await DispatcherHarness.start();
+    ingest = await createIngestApp(
+      testConfig('ingest', { QUEUE_PREFIX: h.config.queue.prefix, DATABASE_URL: h.config.database.url }),
+    );
+    await ingest.init();
+    await ingest.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(async () => {
+    await ingest.close();
+    await h.close();
+  });
+
+  const metric = (text: string, name: string): number =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(name))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+
+  it('counts callbacks by status at the ingest, and outcomes and FCM sends at the dispatcher', async () => {
+    const event = axpEvent();
+    await h.register(event.sessionId, ['metrics-phone', 'unregistered-metrics-phone']);
+    const post = (signature: string) =>
+      ingest.inject({
+        method: 'POST',
+        url: '/v1/axp/default/notifications',
+        headers: { 'content-type': 'application/json', 'x-hmac': signature },
+        payload: JSON.stringify(event),
+      });
+    expect((await post(signatureFor(event))).statusCode).toBe(202);
+    expect((await post('0'.repeat(64))).statusCode).toBe(401);
+    await h.emulator.waitForRequests(2, 10_000);
+
+    const ingestMetrics = (await ingest.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metric(ingestMetrics, 'axp_push_callbacks_total{config_id="default",status="202"}')).toBe(1);
+    expect(metric(ingestMetrics, 'axp_push_callbacks_total{config_id="default",status="401"}')).toBe(1);
+    expect(metric(ingestMetrics, 'axp_push_enqueue_duration_seconds_count')).toBe(1);
+
+    const deadline = Date.now() + 5_000;
+    let text = '';
+    while (Date.now() < deadline) {
+      text = (await h.app.inject({ method: 'GET', url: '/metrics' })).body;
+      if (metric(text, 'axp_push_jobs_total{outcome="delivered"}') >= 1) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(metric(text, 'axp_push_jobs_total{outcome="delivered"}')).toBe(1);
+    expect(metric(text, 'axp_push_fcm_send_duration_seconds_count')).toBe(2);
+    expect(metric(text, 'axp_push_fcm_errors_total{code="messaging/registration-token-not-registered"}')).toBe(1);
+  });
+});

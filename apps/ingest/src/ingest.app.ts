@@ -1,6 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig } from '@app/config';
+import { Logger } from 'nestjs-pino';
+import { type AppConfig, AxpConfigurationRegistry } from '@app/config';
+import { PushMetrics } from '@app/observability';
+import { registerCallbackTelemetry } from './callback/callback-telemetry';
 import { IngestModule } from './ingest.module';
 import { registerJsonBodyParser } from './json-body.parser';
 import { setupOpenApi } from './openapi/openapi.setup';
@@ -27,9 +30,12 @@ export async function createIngestApp(config: AppConfig): Promise<NestFastifyApp
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerJsonBodyParser(adapter.getInstance(), config.ingest.bodyLimitBytes);
   const app = await NestFactory.create<NestFastifyApplication>(IngestModule.forRoot(config), adapter, {
-    bufferLogs: false,
+    bufferLogs: true,
     bodyParser: false,
   });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  registerCallbackTelemetry(adapter.getInstance(), app.get(PushMetrics), app.get(AxpConfigurationRegistry));
   setupOpenApi(app, config);
   app.enableShutdownHooks();
   return app;

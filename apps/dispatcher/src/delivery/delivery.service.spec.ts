@@ -7,6 +7,7 @@ import type { NotificationJobData } from '@app/queue';
 import type { DeadLetterWriter } from './dead-letter.writer';
 import { TransientDeliveryError } from './delivery-result';
 import type { Claim, DeliveryLedger, LedgerSession } from './delivery-ledger.service';
+import type { PushMetrics } from '@app/observability';
 import { DeliveryService } from './delivery.service';
 
 const config = loadConfig('dispatcher', { AXP_SECRET: 's' });
@@ -40,6 +41,7 @@ describe('DeliveryService', () => {
   let fcm: jest.Mocked<Pick<FcmSender, 'knows' | 'send'>>;
   let ledger: jest.Mocked<Pick<DeliveryLedger, 'claim'>>;
   let deadLetters: jest.Mocked<Pick<DeadLetterWriter, 'write'>>;
+  let metrics: jest.Mocked<Pick<PushMetrics, 'fcmSend' | 'fcmError'>>;
   let session: jest.Mocked<LedgerSession>;
   let service: DeliveryService;
 
@@ -58,6 +60,7 @@ describe('DeliveryService', () => {
       }),
     };
     deadLetters = { write: jest.fn().mockResolvedValue('dl') };
+    metrics = { fcmSend: jest.fn(), fcmError: jest.fn() };
     service = new DeliveryService(
       config,
       new AxpConfigurationRegistry(config),
@@ -65,6 +68,7 @@ describe('DeliveryService', () => {
       fcm as unknown as FcmSender,
       ledger as unknown as DeliveryLedger,
       deadLetters as unknown as DeadLetterWriter,
+      metrics as unknown as PushMetrics,
     );
   });
 

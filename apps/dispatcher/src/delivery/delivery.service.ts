@@ -6,7 +6,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig, type AxpConfiguration, AxpConfigurationRegistry } from '@app/config';
 import { buildFcmMessage, checkFcmMessage, FcmSender } from '@app/fcm';
-import { maskToken } from '@app/observability';
+import { maskToken, PushMetrics } from '@app/observability';
 import { type LiveToken, RegistrationRepository } from '@app/persistence';
 import type { NotificationJobData } from '@app/queue';
 import { type DeadLetterInput, DeadLetterWriter } from './dead-letter.writer';
@@ -32,6 +32,7 @@ export class DeliveryService {
     private readonly fcm: FcmSender,
     private readonly ledger: DeliveryLedger,
     private readonly deadLetters: DeadLetterWriter,
+    private readonly metrics: PushMetrics,
   ) {
     this.maxAgeSeconds = config.dispatch.maxAgeSeconds;
     this.ttlSeconds = config.fcm.ttlSeconds;
@@ -55,7 +56,6 @@ export class DeliveryService {
     }
     const live = await this.transient(job, 'token lookup', () => this.liveTokens(job.data));
     if (live.length === 0) {
-      this.logger.log({ configId, eventId: event.eventId, sessionId: event.sessionId }, `event ${event.eventId}: no device registered for its session`);
       return { outcome: 'no-device', devices: 0, delivered: 0, alreadyDelivered: 0, pruned: 0 };
     }
 
@@ -120,7 +120,6 @@ export class DeliveryService {
       alreadyDelivered,
       pruned: pruned.length,
     };
-    this.logger.debug({ configId, eventId: event.eventId, ...result }, `event ${event.eventId} ${result.outcome}`);
     return result;
   }
 
@@ -131,7 +130,10 @@ export class DeliveryService {
     if (claim?.state === 'busy') {
       return { token, outcome: 'retry', code: 'ledger/claimed', message: 'another send of this token is in flight', retryInMs: claim.retryInMs };
     }
+    const started = performance.now();
     const result = await this.fcm.send(configId, target.message);
+    this.metrics.fcmSend((performance.now() - started) / 1000);
+    if (result.outcome !== 'delivered') this.metrics.fcmError(result.code);
     if (result.outcome === 'delivered') {
       // FCM accepted it: if the mark is lost, only a crash-and-retry within the claim TTL could re-send.
       await session.delivered(token).catch((error: Error) => this.ledgerWarning(token, error));

@@ -1,6 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
+import { PushMetrics } from '@app/observability';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { NOTIFICATIONS_QUEUE, type NotificationJobData } from '@app/queue';
 import type { DeliveryResult } from './delivery-result';
@@ -19,6 +20,7 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
   constructor(
     private readonly delivery: DeliveryService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: PushMetrics,
   ) {
     super();
   }
@@ -37,13 +39,22 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
     await this.worker.close();
   }
 
+  /** One metric sample and one log line per job outcome. */
+  @OnWorkerEvent('completed')
+  onCompleted(job: Job<NotificationJobData>, result: DeliveryResult): void {
+    this.metrics.jobOutcome(result.outcome);
+    this.logger.log({ ...jobFields(job), ...result }, `event ${job.data.event.eventId}: ${result.outcome}`);
+  }
+
   @OnWorkerEvent('failed')
   onFailed(job: Job<NotificationJobData> | undefined, error: Error): void {
     if (!job || error.name === 'DelayedError') return;
-    this.logger.debug(
-      { configId: job.data.configId, eventId: job.data.event.eventId, attemptsMade: job.attemptsMade },
-      `job ${job.id} attempt ${job.attemptsMade} failed: ${error.message}`,
-    );
+    // UnrecoverableError: DeliveryService has written the dead-letter entry before failing the job.
+    const outcome = error.name === 'UnrecoverableError' ? 'dead-lettered' : 'retried';
+    this.metrics.jobOutcome(outcome);
+    const fields = { ...jobFields(job), outcome, attemptsMade: job.attemptsMade };
+    if (outcome === 'dead-lettered') this.logger.warn(fields, `event ${job.data.event.eventId}: dead-lettered: ${error.message}`);
+    else this.logger.log(fields, `event ${job.data.event.eventId}: attempt ${job.attemptsMade} will be retried: ${error.message}`);
   }
 
   /** Connection errors repeat on every reconnect attempt: log them at most every 10 s. */
@@ -53,4 +64,8 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
     this.lastErrorLoggedAt = Date.now();
     this.logger.warn(`worker: ${error.message}`);
   }
+}
+
+function jobFields(job: Job<NotificationJobData>) {
+  return { jobId: job.id, configId: job.data.configId, eventId: job.data.event.eventId, sessionId: job.data.event.sessionId };
 }

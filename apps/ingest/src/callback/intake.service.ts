@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { PushMetrics } from '@app/observability';
 import { OutboxRepository } from '@app/persistence';
 import { type NotificationJobData, notificationJobId } from '@app/queue';
 import { NotificationProducer } from './notification-producer.service';
@@ -23,15 +24,19 @@ export class IntakeService {
   constructor(
     private readonly producer: NotificationProducer,
     private readonly outbox: OutboxRepository,
+    private readonly metrics: PushMetrics,
   ) {}
 
   async store(data: NotificationJobData): Promise<StoredIn> {
+    const started = performance.now();
     try {
       await this.producer.enqueue(data);
+      this.metrics.enqueueLatency((performance.now() - started) / 1000);
       return 'queue';
     } catch (queueError) {
       try {
         await this.outbox.save({ jobId: notificationJobId(data.configId, data.event.eventId), data });
+        this.metrics.outboxWrite();
         return 'outbox';
       } catch (outboxError) {
         this.logger.error(`event ${data.event.eventId} of ${data.configId} not stored`);

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PushMetrics } from '@app/observability';
 import { OutboxRepository } from '@app/persistence';
 import type { NotificationJobData } from '@app/queue';
 import { NotificationProducer } from '../callback/notification-producer.service';
@@ -16,11 +17,11 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
   private lastErrorLoggedAt = 0;
-  relayedTotal = 0;
 
   constructor(
     private readonly outbox: OutboxRepository,
     private readonly producer: NotificationProducer,
+    private readonly metrics: PushMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +58,7 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
       }
     }
     if (moved > 0) {
-      this.relayedTotal += moved;
+      this.metrics.outboxRelayed(moved);
       this.logger.log(`relayed ${moved} events from the outbox to the queue`);
     }
     return moved;
