@@ -4,18 +4,24 @@ import { testConfig } from '../../../test/support/test-config';
 import { axpEvent, signatureFor } from '../../../test/support/axp';
 import { DispatcherHarness } from './dispatcher-harness';
 
+/** The real ingest writing into the dispatcher harness's queue and database. */
+async function startStack(): Promise<{ h: DispatcherHarness; ingest: NestFastifyApplication }> {
+  const h = await DispatcherHarness.start();
+  const ingest = await createIngestApp(
+    testConfig('ingest', { QUEUE_PREFIX: h.config.queue.prefix, DATABASE_URL: h.config.database.url }),
+  );
+  await ingest.init();
+  await ingest.getHttpAdapter().getInstance().ready();
+  return { h, ingest };
+}
+
 /** Issue 4's acceptance path: a signed AXP callback at the real ingest ends as FCM requests at the emulator. */
 describe('AXP callback to FCM, end to end (ingest + dispatcher + emulator)', () => {
   let h: DispatcherHarness;
   let ingest: NestFastifyApplication;
 
   beforeAll(async () => {
-    h = await DispatcherHarness.start();
-    ingest = await createIngestApp(
-      testConfig('ingest', { QUEUE_PREFIX: h.config.queue.prefix, DATABASE_URL: h.config.database.url }),
-    );
-    await ingest.init();
-    await ingest.getHttpAdapter().getInstance().ready();
+    ({ h, ingest } = await startStack());
   });
   afterAll(async () => {
     await ingest.close();
@@ -68,12 +74,7 @@ describe('metrics and logs along the way', () => {
   let ingest: NestFastifyApplication;
 
   beforeAll(async () => {
-    h = await DispatcherHarness.start();
-    ingest = await createIngestApp(
-      testConfig('ingest', { QUEUE_PREFIX: h.config.queue.prefix, DATABASE_URL: h.config.database.url }),
-    );
-    await ingest.init();
-    await ingest.getHttpAdapter().getInstance().ready();
+    ({ h, ingest } = await startStack());
   });
   afterAll(async () => {
     await ingest.close();
