@@ -1,0 +1,65 @@
+/** `npm run dev` when something is wrong: it stops what it started, says why, and exits non-zero. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { findRootDir } from '../../scripts/dev/dev-settings';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { TEST_REDIS_URL, uniquePrefix } from '../support/test-config';
+import { freePortBlock } from './port-block';
+
+const ROOT = findRootDir(__dirname);
+
+function runDev(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/launch.mjs'), 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  return new Promise((resolve) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    }),
+  );
+}
+
+describe('dev runner failures', () => {
+  let db: TestDatabase;
+  let base: number;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    base = await freePortBlock(5);
+    env = {
+      ...process.env,
+      NODE_ENV: 'development',
+      NO_COLOR: '1',
+      DEV_PORT_BASE: String(base),
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      QUEUE_PREFIX: uniquePrefix('dev'),
+    };
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('stops the rest and exits 1 when an app dies during start', async () => {
+    // The apps refuse this log level; the emulator, which does not read it, is already running by then.
+    const { code, output } = await runDev({ ...env, LOG_LEVEL: 'loud' });
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_URL is set and answers');
+    expect(output).toMatch(/\[(ingest|dispatcher|admin)\]\s+\S+: Invalid configuration/);
+    expect(output).toMatch(/(ingest|dispatcher|admin) exited during start \(exit code 1\): see its output above/);
+    expect(output).toMatch(/fcm-emulator: SIGTERM, closing[\s\S]*\[dev\]\s+stopped/);
+    await expect(fetch(`http://127.0.0.1:${base + 3}/__emulator/stats`)).rejects.toThrow();
+  }, 120_000);
+
+  it('refuses to start, naming the variable, when DATABASE_URL is set but nothing answers there', async () => {
+    const { code, output } = await runDev({ ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 4}/none` });
+    expect(code).toBe(1);
+    expect(output).toContain(`DATABASE_URL is set (postgres://postgres@127.0.0.1:${base + 4}/none) but does not answer: connection refused`);
+    expect(output).not.toContain('[ingest]');
+  }, 120_000);
+});
