@@ -123,7 +123,8 @@ class FcmRoute {
             body: `{"name":"projects/${projectId}/messages/0:${Date.now()}%${(++this.sequence).toString(16)}"}`,
           }
         : failureAnswer(decision.outcome, { retryAfterSeconds: decision.retryAfterSeconds });
-    this.state.record({ at: Date.now(), projectId, token, message: check.message, status: result.status });
+    // Sub-millisecond epoch time, so latencies measured against it are not floored to whole ms.
+    this.state.record({ at: performance.timeOrigin + performance.now(), projectId, token, message: check.message, status: result.status });
     this.log?.(`${result.status} ${projectId} ${shortToken(token)}`);
     if (decision.latencyMs <= 0) return answer(res, result);
     const timer = setTimeout(() => {
