@@ -44,6 +44,7 @@ function runAs(): RunAs {
 
 export class PostgresCluster {
   private process?: ManagedProcess;
+  private frozen = false;
 
   private constructor(
     readonly port: number,
@@ -112,11 +113,24 @@ export class PostgresCluster {
 
   /** SIGSTOP to the server and its backends: connections stay open and nothing answers (a hung host). */
   freeze(): void {
-    for (const pid of this.processIds()) process.kill(pid, 'SIGSTOP');
+    this.signalAll('SIGSTOP');
+    this.frozen = true;
   }
 
   thaw(): void {
-    for (const pid of this.processIds()) process.kill(pid, 'SIGCONT');
+    if (!this.frozen) return;
+    this.signalAll('SIGCONT');
+    this.frozen = false;
+  }
+
+  private signalAll(signal: NodeJS.Signals): void {
+    for (const pid of this.processIds()) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // a backend that ended between the listing and the signal
+      }
+    }
   }
 
   /** The postmaster and its children (backends, background workers). */

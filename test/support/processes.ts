@@ -68,6 +68,7 @@ export class ManagedProcess {
     this.child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.pipe(this.log, { end: false });
     this.child.stderr?.pipe(this.log, { end: false });
+    this.child.once('close', () => this.closeLog());
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exitInfo = { code, signal };
@@ -122,11 +123,15 @@ export class ManagedProcess {
   }
 
   closeLog(): void {
-    this.log.end();
+    if (!this.log.writableEnded) this.log.end();
   }
 }
 
 const running = new Set<ManagedProcess>();
+// A test run that ends abruptly (timeout, Ctrl-C) must not leave servers behind.
+process.once('exit', () => {
+  for (const p of running) p.child.kill('SIGKILL');
+});
 
 /** SIGKILLs every process started through ManagedProcess that is still running. */
 export async function killAll(): Promise<void> {

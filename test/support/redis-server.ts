@@ -71,7 +71,7 @@ export class RedisServer {
   }
 
   thaw(): void {
-    if (this.running) process.kill(this.pid, 'SIGCONT');
+    if (this.running) this.process?.child.kill('SIGCONT');
   }
 
   /** Graceful stop (SIGTERM: flushes the AOF). */
