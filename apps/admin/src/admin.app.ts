@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
+import { ClientErrorFilter } from '@app/observability';
 import { AdminModule } from './admin.module';
 import { basicAuthHook } from './auth/basic-auth.hook';
 import { requestValidationPipe } from './request-validation.pipe';
@@ -25,6 +26,7 @@ export async function createAdminApp(config: AppConfig): Promise<NestFastifyAppl
   app.useLogger(app.get(Logger));
   // Nest would flush its start-up buffer only on listen(); from here on pino writes directly.
   app.flushLogs();
+  app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()));
   app.useGlobalPipes(requestValidationPipe());
   app.enableShutdownHooks();
   return app;

@@ -7,3 +7,4 @@ export * from './metrics.tokens';
 export * from './push-metrics.service';
 export * from './queue-depth.collector';
 export * from './metrics.module';
+export * from './client-error.filter';

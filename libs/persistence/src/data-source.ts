@@ -10,7 +10,12 @@ export const ENTITIES = [RegistrationEntity, OutboxEntity];
  * Options shared by the apps and the migration CLI. Bounded waits everywhere: a request must never
  * hang on a Postgres that is away (the API answers 503 instead).
  */
-export function dataSourceOptions(database: AppConfig['database']): DataSourceOptions {
+export function dataSourceOptions(
+  database: AppConfig['database'],
+  { longStatements = false }: { longStatements?: boolean } = {},
+): DataSourceOptions {
+  // Every app query is a single-row or indexed one: 3 s means Postgres is away, not busy.
+  const statementTimeoutMs = longStatements ? 0 : 3_000;
   return {
     type: 'postgres',
     url: database.url,
@@ -24,12 +29,13 @@ export function dataSourceOptions(database: AppConfig['database']): DataSourceOp
       max: database.poolSize,
       connectionTimeoutMillis: 3_000,
       idleTimeoutMillis: 30_000,
-      query_timeout: 10_000,
-      statement_timeout: 10_000,
+      query_timeout: statementTimeoutMs || undefined,
+      statement_timeout: statementTimeoutMs,
     },
   };
 }
 
-export function createDataSource(database: AppConfig['database']): DataSource {
-  return new DataSource(dataSourceOptions(database));
+/** `longStatements`: no statement timeout, for migrations (an index build on a large table takes time). */
+export function createDataSource(database: AppConfig['database'], options: { longStatements?: boolean } = {}): DataSource {
+  return new DataSource(dataSourceOptions(database, options));
 }

@@ -8,7 +8,7 @@ import { createDataSource } from '../data-source';
 async function main(): Promise<void> {
   const config = configFromEnvironment('tool');
   const revert = process.argv.includes('--revert');
-  const dataSource = createDataSource(config.database);
+  const dataSource = createDataSource(config.database, { longStatements: true });
   await dataSource.initialize();
   try {
     if (revert) {
