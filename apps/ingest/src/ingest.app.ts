@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { type AppConfig, AxpConfigurationRegistry } from '@app/config';
-import { ClientErrorFilter, PushMetrics } from '@app/observability';
+import { ClientErrorFilter, createEventLogger, PushMetrics } from '@app/observability';
 import { registerCallbackTelemetry } from './callback/callback-telemetry';
 import { IngestModule } from './ingest.module';
 import { registerJsonBodyParser } from './json-body.parser';
@@ -36,7 +36,12 @@ export async function createIngestApp(config: AppConfig): Promise<NestFastifyApp
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.useGlobalFilters(new ClientErrorFilter(app.getHttpAdapter()));
-  registerCallbackTelemetry(adapter.getInstance(), app.get(PushMetrics), app.get(AxpConfigurationRegistry));
+  registerCallbackTelemetry(
+    adapter.getInstance(),
+    app.get(PushMetrics),
+    app.get(AxpConfigurationRegistry),
+    createEventLogger(config, 'Callback'),
+  );
   setupOpenApi(app, config);
   app.enableShutdownHooks();
   return app;

@@ -1,9 +1,8 @@
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
-import { CALLBACK_ROUTES } from './callback/callback-telemetry';
 import { CallbackModule } from './callback/callback.module';
 import { HealthModule } from './health/health.module';
 import { RegistrationsModule } from './registrations/registrations.module';
@@ -16,8 +15,8 @@ export class IngestModule {
       module: IngestModule,
       imports: [
         AppConfigModule.forRoot(config),
-        // The callback path logs its own line (callback-telemetry.ts): no per-request logger there.
-        LoggingModule.forRoot(config, { exclude: CALLBACK_ROUTES.map((path) => ({ path, method: RequestMethod.POST })) }),
+        // The callback path logs its own line (callback-telemetry.ts); no route needs a request-scoped logger.
+        LoggingModule.forRoot(config, { requestScoped: false }),
         MetricsModule.forRoot(),
         QueueModule.forRoot('producer'),
         // The callback path works without Postgres, so the ingest starts (and keeps connecting) without it.

@@ -1,4 +1,4 @@
-import { stdTimeFunctions } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger, stdTimeFunctions } from 'pino';
 import type { Options } from 'pino-http';
 import type { AppConfig } from '@app/config';
 import { maskToken } from './mask-token';
@@ -44,4 +44,21 @@ export function pinoHttpOptions(config: AppConfig): Options {
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
   };
+}
+
+/**
+ * A logger for the per-callback and per-job lines of the hot paths: the same JSON shape as the
+ * app's logs, without the redaction pass (those lines carry only ids, never tokens or secrets),
+ * which costs more than the rest of the line.
+ */
+export function createEventLogger(config: AppConfig, context: string, destination?: DestinationStream): PinoLogger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { app: config.app, context },
+      messageKey: 'msg',
+      timestamp: stdTimeFunctions.isoTime,
+    },
+    destination ?? pino.destination({ fd: 1, sync: true }),
+  );
 }

@@ -14,6 +14,11 @@ export interface LoggingOptions {
   exclude?: Array<string | RouteInfo>;
   /** Where the lines go; stdout when absent (tests pass a stream to read them). */
   destination?: DestinationStream;
+  /**
+   * false: no request-scoped logger on any route. Its AsyncLocalStorage turns on promise hooks for
+   * the whole process, a cost every request pays on a hot app.
+   */
+  requestScoped?: boolean;
 }
 
 @Module({})
@@ -24,8 +29,8 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRoot({
           pinoHttp: options.destination ? [pinoHttpOptions(config), options.destination] : pinoHttpOptions(config),
-          forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
-          ...(options.exclude?.length ? { exclude: options.exclude } : {}),
+          forRoutes: options.requestScoped === false ? [] : [{ path: '*path', method: RequestMethod.ALL }],
+          ...(options.exclude?.length && options.requestScoped !== false ? { exclude: options.exclude } : {}),
         }),
       ],
       exports: [LoggerModule],

@@ -1,7 +1,8 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { type BeforeApplicationShutdown, Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { PushMetrics } from '@app/observability';
+import type { Logger as PinoLogger } from 'pino';
+import { createEventLogger, PushMetrics } from '@app/observability';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { NOTIFICATIONS_QUEUE, type NotificationJobData } from '@app/queue';
 import type { DeliveryResult } from './delivery-result';
@@ -16,6 +17,8 @@ import { DeliveryService } from './delivery.service';
 export class NotificationProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(NotificationProcessor.name);
   private lastErrorLoggedAt = 0;
+  /** The per-job outcome line: ids only, so it skips the redaction pass of the app logger. */
+  private readonly events: PinoLogger;
 
   constructor(
     private readonly delivery: DeliveryService,
@@ -23,6 +26,7 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
     private readonly metrics: PushMetrics,
   ) {
     super();
+    this.events = createEventLogger(config, NotificationProcessor.name);
   }
 
   process(job: Job<NotificationJobData>, token?: string): Promise<DeliveryResult> {
@@ -43,7 +47,7 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
   @OnWorkerEvent('completed')
   onCompleted(job: Job<NotificationJobData>, result: DeliveryResult): void {
     this.metrics.jobOutcome(result.outcome);
-    this.logger.log({ ...jobFields(job), ...result }, `event ${job.data.event.eventId}: ${result.outcome}`);
+    this.events.info({ ...jobFields(job), ...result }, `event ${job.data.event.eventId}: ${result.outcome}`);
   }
 
   @OnWorkerEvent('failed')
@@ -53,8 +57,8 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
     const outcome = error.name === 'UnrecoverableError' ? 'dead-lettered' : 'retried';
     this.metrics.jobOutcome(outcome);
     const fields = { ...jobFields(job), outcome, attemptsMade: job.attemptsMade };
-    if (outcome === 'dead-lettered') this.logger.warn(fields, `event ${job.data.event.eventId}: dead-lettered: ${error.message}`);
-    else this.logger.log(fields, `event ${job.data.event.eventId}: attempt ${job.attemptsMade} will be retried: ${error.message}`);
+    if (outcome === 'dead-lettered') this.events.warn(fields, `event ${job.data.event.eventId}: dead-lettered: ${error.message}`);
+    else this.events.info(fields, `event ${job.data.event.eventId}: attempt ${job.attemptsMade} will be retried: ${error.message}`);
   }
 
   /** Connection errors repeat on every reconnect attempt: log them at most every 10 s. */

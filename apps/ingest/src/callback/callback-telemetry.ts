@@ -1,5 +1,5 @@
-import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { AxpConfigurationRegistry } from '@app/config';
 import type { PushMetrics } from '@app/observability';
 
@@ -14,8 +14,8 @@ export function registerCallbackTelemetry(
   fastify: FastifyInstance,
   metrics: PushMetrics,
   configurations: AxpConfigurationRegistry,
+  logger: Logger,
 ): void {
-  const logger = new Logger('Callback');
   fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     if (!CALLBACK_ROUTE_SET.has(request.routeOptions.url ?? '')) return done();
     const configId = (request.params as { configId?: string }).configId ?? configurations.defaultId;
@@ -31,7 +31,7 @@ export function registerCallbackTelemetry(
     };
     if (status >= 500) logger.error(fields, 'callback not stored');
     else if (status >= 400) logger.warn(fields, 'callback refused');
-    else logger.log(fields, 'callback accepted');
+    else logger.info(fields, 'callback accepted');
     done();
   });
 }
