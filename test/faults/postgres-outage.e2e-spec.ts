@@ -113,10 +113,10 @@ describe('fault 5: Postgres outage', () => {
     report({ ...figures, notes: `Postgres frozen ${frozenMs} ms; callbacks answered in at most ${load.maxMs()} ms; registration API: ${times}` });
     expect(figures.lost).toBe(0);
     expect(figures.duplicated).toBe(0);
-    // A hung database must not hang the API: 503 (or, for a query already on its way, its timeout), never a wait without end.
+    // A hung database must not hang the API: 503 within the pool's 3 s connection/statement timeouts.
     for (const answer of Object.values(hung)) {
       expect(answer.status).toBe(503);
-      expect(answer.ms).toBeLessThan(11_000);
+      expect(answer.ms).toBeLessThan(REGISTRATION_BOUND_MS);
     }
   });
 });
