@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { type AppConfig, AxpConfigurationRegistry } from '@app/config';
 import { ClientErrorFilter, createEventLogger, PushMetrics } from '@app/observability';
 import { registerCallbackTelemetry } from './callback/callback-telemetry';
@@ -8,8 +9,13 @@ import { IngestModule } from './ingest.module';
 import { registerJsonBodyParser } from './json-body.parser';
 import { setupOpenApi } from './openapi/openapi.setup';
 
+export interface IngestAppOptions {
+  /** Where the per-callback lines go (stdout when absent; tests read them from a stream). */
+  callbackLog?: DestinationStream;
+}
+
 /** Builds the ingest application (not yet listening); used by main.ts and by the tests. */
-export async function createIngestApp(config: AppConfig): Promise<NestFastifyApplication> {
+export async function createIngestApp(config: AppConfig, options: IngestAppOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.ingest.bodyLimitBytes,
     // Bound every phase of a request so slow or stalled clients cannot hold sockets: headers within
@@ -40,7 +46,7 @@ export async function createIngestApp(config: AppConfig): Promise<NestFastifyApp
     adapter.getInstance(),
     app.get(PushMetrics),
     app.get(AxpConfigurationRegistry),
-    createEventLogger(config, 'Callback'),
+    createEventLogger(config, 'Callback', options.callbackLog),
   );
   setupOpenApi(app, config);
   app.enableShutdownHooks();

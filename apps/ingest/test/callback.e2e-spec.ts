@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -203,6 +204,51 @@ describe('AXP callback (real Redis)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().details.intake).toMatchObject({ status: 'up', mode: 'normal' });
     expect((await app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+  });
+});
+
+describe('AXP callback log', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  const lines: Array<Record<string, unknown>> = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    const config = testConfig('ingest', { DATABASE_URL: db.url, LOG_LEVEL: 'info' });
+    const callbackLog = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString().trim().split('\n').map((l) => JSON.parse(l)));
+        done();
+      },
+    });
+    app = await createIngestApp(config, { callbackLog });
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('writes one JSON line per callback with its ids and status, never the signature', async () => {
+    const event = axpEvent();
+    const signature = signatureFor(event);
+    const send = (hmac: string) =>
+      app.inject({
+        method: 'POST',
+        url: CALLBACK,
+        headers: { 'content-type': 'application/json', 'x-hmac': hmac },
+        payload: JSON.stringify(event),
+      });
+    expect((await send(signature)).statusCode).toBe(202);
+    expect((await send('0'.repeat(64))).statusCode).toBe(401);
+    await new Promise((resolve) => setImmediate(resolve));
+    const mine = lines.filter((l) => l.eventId === event.eventId);
+    expect(mine).toEqual([
+      expect.objectContaining({ level: 30, msg: 'callback accepted', configId: 'default', sessionId: event.sessionId, status: 202 }),
+      expect.objectContaining({ level: 40, msg: 'callback refused', configId: 'default', sessionId: event.sessionId, status: 401 }),
+    ]);
+    expect(JSON.stringify(lines)).not.toContain(signature);
   });
 });
 
