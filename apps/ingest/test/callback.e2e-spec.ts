@@ -14,18 +14,31 @@ import { OutboxRelayService } from '../src/outbox/outbox-relay.service';
 const CALLBACK = '/v1/axp/default/notifications';
 const SAMPLE_CALLBACK = '/custom-notification-connector/axp-callback/notifications';
 
-describe('AXP callback (real Redis)', () => {
+interface Answer {
+  statusCode: number;
+  json(): any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+// 'inject': Fastify and the Nest controller (what app.inject() reaches); 'http': a listening ingest,
+// where the callback is answered by its direct HTTP handler. Both must answer alike.
+describe.each(['inject', 'http'] as const)('AXP callback (real Redis, through %s)', (transport) => {
   let config: ReturnType<typeof testConfig>;
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let queue: Queue<NotificationJobData>;
+  let baseUrl = '';
 
   beforeAll(async () => {
     db = await createTestDatabase();
     config = testConfig('ingest', { AXP_SECRET: 'old-secret,test-secret', DATABASE_URL: db.url });
     app = await createIngestApp(config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
+    if (transport === 'http') {
+      await app.listen(0, '127.0.0.1');
+      baseUrl = await app.getUrl();
+    } else {
+      await app.init();
+      await app.getHttpAdapter().getInstance().ready();
+    }
     queue = app.get(getQueueToken(NOTIFICATIONS_QUEUE));
   });
 
@@ -35,13 +48,14 @@ describe('AXP callback (real Redis)', () => {
     await db.drop();
   });
 
-  const post = (url: string, payload: string | object, headers: Record<string, string> = {}) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { 'content-type': 'application/json', ...headers },
-      payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
-    });
+  const post = async (url: string, payload: string | object, headers: Record<string, string> = {}): Promise<Answer> => {
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const allHeaders = { 'content-type': 'application/json', ...headers };
+    if (transport === 'inject') return app.inject({ method: 'POST', url, headers: allHeaders, payload: body });
+    const res = await fetch(baseUrl.replace('[::1]', '127.0.0.1') + url, { method: 'POST', headers: allHeaders, body });
+    const text = await res.text();
+    return { statusCode: res.status, json: () => JSON.parse(text) };
+  };
 
   it('answers 202 with the eventId once the job is in the queue', async () => {
     const event = axpEvent();
@@ -174,13 +188,17 @@ describe('AXP callback (real Redis)', () => {
 
     it('415 for a non-JSON content type', async () => {
       const event = axpEvent();
-      const res = await app.inject({
-        method: 'POST',
-        url: CALLBACK,
-        headers: { 'content-type': 'text/plain', 'x-hmac': signatureFor(event) },
-        payload: JSON.stringify(event),
-      });
+      const res = await post(CALLBACK, JSON.stringify(event), { 'content-type': 'text/plain', 'x-hmac': signatureFor(event) });
       expect(res.statusCode).toBe(415);
+      expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeUndefined();
+    });
+
+    it('400 for an empty body, and for prototype-poisoning keys', async () => {
+      expect((await post(CALLBACK, '', { 'x-hmac': 'a'.repeat(64) })).statusCode).toBe(400);
+      const event = axpEvent();
+      const poisoned = `{"__proto__": {"x": 1}, ${JSON.stringify(event).slice(1)}`;
+      expect((await post(CALLBACK, poisoned, { 'x-hmac': signatureFor(event) })).statusCode).toBe(400);
+      expect(await queue.getJob(notificationJobId('default', event.eventId))).toBeUndefined();
     });
   });
 

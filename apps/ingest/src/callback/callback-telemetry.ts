@@ -6,32 +6,41 @@ import type { PushMetrics } from '@app/observability';
 export const CALLBACK_ROUTES = ['/v1/axp/:configId/notifications', '/custom-notification-connector/axp-callback/notifications'];
 const CALLBACK_ROUTE_SET = new Set(CALLBACK_ROUTES);
 
-/**
- * One metric sample and one log line per AXP callback, whatever answered it (the controller, or
- * Fastify's parser for 413/415/400), written after the response so the client never waits for it.
- */
-export function registerCallbackTelemetry(
-  fastify: FastifyInstance,
-  metrics: PushMetrics,
-  configurations: AxpConfigurationRegistry,
-  logger: Logger,
-): void {
-  fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    if (!CALLBACK_ROUTE_SET.has(request.routeOptions.url ?? '')) return done();
-    const configId = (request.params as { configId?: string }).configId ?? configurations.defaultId;
-    const status = reply.statusCode;
-    metrics.callbackReceived(configId, status);
-    const body = request.body as { eventId?: unknown; sessionId?: unknown } | undefined;
+/** One metric sample and one log line per AXP callback, whatever answered it. */
+export class CallbackTelemetry {
+  constructor(
+    private readonly metrics: PushMetrics,
+    private readonly configurations: AxpConfigurationRegistry,
+    private readonly logger: Logger,
+  ) {}
+
+  /** `configId` undefined: the default configuration. `body` is the parsed body, when there was one. */
+  record(configId: string | undefined, status: number, body: unknown, ms: number): void {
+    const config = configId ?? this.configurations.defaultId;
+    this.metrics.callbackReceived(config, status);
+    const { eventId, sessionId } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     const fields = {
-      configId,
-      eventId: typeof body?.eventId === 'string' ? body.eventId.slice(0, 128) : undefined,
-      sessionId: typeof body?.sessionId === 'string' ? body.sessionId.slice(0, 128) : undefined,
+      configId: config.slice(0, 128),
+      eventId: typeof eventId === 'string' ? eventId.slice(0, 128) : undefined,
+      sessionId: typeof sessionId === 'string' ? sessionId.slice(0, 128) : undefined,
       status,
-      ms: Math.round(reply.elapsedTime * 100) / 100,
+      ms: Math.round(ms * 100) / 100,
     };
-    if (status >= 500) logger.error(fields, 'callback not stored');
-    else if (status >= 400) logger.warn(fields, 'callback refused');
-    else logger.info(fields, 'callback accepted');
-    done();
-  });
+    if (status >= 500) this.logger.error(fields, 'callback not stored');
+    else if (status >= 400) this.logger.warn(fields, 'callback refused');
+    else this.logger.info(fields, 'callback accepted');
+  }
+
+  /**
+   * Records the callbacks Fastify answers (through the Nest controller, or its parser for
+   * 413/415/400), after the response so the client never waits for it.
+   */
+  registerFastifyHook(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      if (CALLBACK_ROUTE_SET.has(request.routeOptions.url ?? '')) {
+        this.record((request.params as { configId?: string }).configId, reply.statusCode, request.body, reply.elapsedTime);
+      }
+      done();
+    });
+  }
 }

@@ -1,0 +1,59 @@
+import { HttpException, HttpStatus, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { AxpConfigurationRegistry } from '@app/config';
+import { SIGNATURE_HEADER, signedFields, validateAxpEvent, verifyAxpSignature } from '@app/axp';
+import { IntakeService } from './intake.service';
+
+export interface CallbackAccepted {
+  eventId: string;
+}
+
+/**
+ * What an AXP callback gets: 202 only once the event is stored; 400/401/404 for bad input; 500 (on
+ * which AXP does not back off) when nothing could store it. Every refusal is an HttpException.
+ * Shared by both entry points: the Nest controller and the ingest's direct HTTP handler.
+ */
+@Injectable()
+export class CallbackService {
+  private readonly logger = new Logger(CallbackService.name);
+
+  constructor(
+    private readonly configurations: AxpConfigurationRegistry,
+    private readonly intake: IntakeService,
+  ) {}
+
+  /** `configId` undefined: the default configuration (the sample connector's path). */
+  async accept(configId: string | undefined, signature: string | undefined, body: unknown): Promise<CallbackAccepted> {
+    const configuration = configId === undefined ? this.configurations.default : this.configurations.find(configId);
+    if (!configuration) {
+      throw new NotFoundException({ message: configId === undefined ? 'no default configuration' : `configId [${configId}] not found` });
+    }
+    if (signature === undefined) throw unauthorized(`missing ${SIGNATURE_HEADER} header`);
+    // Check the signature before describing schema problems to an unauthenticated caller.
+    const signed = signedFields(body);
+    if (signed && !verifyAxpSignature(configuration.secrets, signed.eventId, signed.sessionId, signature)) {
+      throw unauthorized(`${SIGNATURE_HEADER} does not match the event`);
+    }
+    const validation = validateAxpEvent(body);
+    if (!validation.ok) {
+      throw new HttpException(
+        { statusCode: 400, error: 'Bad Request', message: validation.message, field: validation.field },
+        HttpStatus.BAD_REQUEST,
+      );
+    }
+    const { event } = validation;
+    try {
+      await this.intake.store({ configId: configuration.id, event, receivedAt: new Date().toISOString() });
+    } catch (error) {
+      this.logger.error(`event ${event.eventId} of ${configuration.id} not stored: ${(error as Error).message}`);
+      throw new HttpException(
+        { statusCode: 500, error: 'Internal Server Error', message: 'the event could not be stored' },
+        HttpStatus.INTERNAL_SERVER_ERROR,
+      );
+    }
+    return { eventId: event.eventId };
+  }
+}
+
+function unauthorized(message: string): HttpException {
+  return new HttpException({ statusCode: 401, error: 'Unauthorized', message }, HttpStatus.UNAUTHORIZED);
+}
