@@ -144,6 +144,18 @@ export class RegistrationRepository {
     return rows.map((r) => ({ deviceToken: r.device_token, platform: r.platform }));
   }
 
+  /** Live tokens of many sessions of one configuration in one indexed query (the dispatcher batches its lookups). */
+  async findLiveTokensForSessions(configId: string, sessionIds: readonly string[]): Promise<Map<string, LiveToken[]>> {
+    const rows: Array<{ session_id: string; device_token: string; platform: Platform }> = await this.dataSource.query(
+      `SELECT session_id, device_token, platform FROM registrations
+       WHERE config_id = $1 AND session_id = ANY($2::varchar[]) AND expires_at > now()`,
+      [configId, sessionIds],
+    );
+    const bySession = new Map<string, LiveToken[]>(sessionIds.map((id) => [id, []]));
+    for (const row of rows) bySession.get(row.session_id)?.push({ deviceToken: row.device_token, platform: row.platform });
+    return bySession;
+  }
+
   /** Deletes one registration; false when there was no live one. */
   async deleteByToken(configId: string, deviceToken: string): Promise<boolean> {
     const [rows]: [Array<{ live: boolean }>, number] = await this.dataSource.query(

@@ -48,6 +48,20 @@ describe('RegistrationRepository (real Postgres)', () => {
     expect(await repo.findBySession('other', 'multi')).toHaveLength(1);
   });
 
+  it('looks up the live tokens of many sessions at once, each session with its own', async () => {
+    await repo.upsert({ configId: 'default', deviceToken: 'b1', sessionId: 'batch-1' });
+    await repo.upsert({ configId: 'default', deviceToken: 'b2', sessionId: 'batch-1', platform: 'ios' });
+    await repo.upsert({ configId: 'default', deviceToken: 'b3', sessionId: 'batch-2' });
+    await repo.upsert({ configId: 'other', deviceToken: 'b4', sessionId: 'batch-2' });
+    const found = await repo.findLiveTokensForSessions('default', ['batch-1', 'batch-2', 'batch-none']);
+    expect(found.get('batch-1')?.sort((a, b) => a.deviceToken.localeCompare(b.deviceToken))).toEqual([
+      { deviceToken: 'b1', platform: 'android' },
+      { deviceToken: 'b2', platform: 'ios' },
+    ]);
+    expect(found.get('batch-2')).toEqual([{ deviceToken: 'b3', platform: 'android' }]);
+    expect(found.get('batch-none')).toEqual([]);
+  });
+
   it('stores tokens longer than a btree entry allows', async () => {
     const long = 'x'.repeat(4096);
     await repo.upsert({ configId: 'default', deviceToken: long, sessionId: 'long' });

@@ -4,11 +4,12 @@ import { DeadLetterWriter } from './dead-letter.writer';
 import { DeliveryLedger } from './delivery-ledger.service';
 import { DeliveryService } from './delivery.service';
 import { NotificationProcessor } from './notification.processor';
+import { TokenLookup } from './token-lookup.service';
 
 /** Consumes the notifications queue and delivers each event through FCM. */
 @Module({
   imports: [FcmModule],
-  providers: [NotificationProcessor, DeliveryService, DeliveryLedger, DeadLetterWriter],
+  providers: [NotificationProcessor, DeliveryService, DeliveryLedger, DeadLetterWriter, TokenLookup],
   exports: [NotificationProcessor],
 })
 export class DeliveryModule {}

@@ -9,6 +9,7 @@ import { TransientDeliveryError } from './delivery-result';
 import type { Claim, DeliveryLedger, LedgerSession } from './delivery-ledger.service';
 import type { PushMetrics } from '@app/observability';
 import { DeliveryService } from './delivery.service';
+import type { TokenLookup } from './token-lookup.service';
 
 const config = loadConfig('dispatcher', { AXP_SECRET: 's' });
 const event = {
@@ -65,6 +66,7 @@ describe('DeliveryService', () => {
       config,
       new AxpConfigurationRegistry(config),
       registrations as unknown as RegistrationRepository,
+      { find: (configId: string, sessionId: string) => registrations.findLiveTokens(configId, sessionId) } as unknown as TokenLookup,
       fcm as unknown as FcmSender,
       ledger as unknown as DeliveryLedger,
       deadLetters as unknown as DeadLetterWriter,

@@ -13,6 +13,7 @@ import { type DeadLetterInput, DeadLetterWriter } from './dead-letter.writer';
 import { type DeliveryResult, type TokenResult, TransientDeliveryError } from './delivery-result';
 import { DeliveryLedger, type LedgerSession } from './delivery-ledger.service';
 import { eventAge } from './event-expiry';
+import { TokenLookup } from './token-lookup.service';
 
 type Target = LiveToken & { message: ReturnType<typeof buildFcmMessage> };
 
@@ -29,6 +30,7 @@ export class DeliveryService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly configurations: AxpConfigurationRegistry,
     private readonly registrations: RegistrationRepository,
+    private readonly tokens: TokenLookup,
     private readonly fcm: FcmSender,
     private readonly ledger: DeliveryLedger,
     private readonly deadLetters: DeadLetterWriter,
@@ -146,7 +148,7 @@ export class DeliveryService {
 
   /** Live registrations of the session; on a retry only those still pending (their platform is needed again). */
   private async liveTokens(data: NotificationJobData): Promise<LiveToken[]> {
-    const live = await this.registrations.findLiveTokens(data.configId, data.event.sessionId);
+    const live = await this.tokens.find(data.configId, data.event.sessionId);
     if (data.pendingTokens === undefined) return live;
     const pending = new Set(data.pendingTokens);
     return live.filter((registration) => pending.has(registration.deviceToken));
