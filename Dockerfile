@@ -22,4 +22,4 @@ COPY --from=build /app/dist ./dist
 # The image's own unprivileged user (uid 1000); the manifests pin runAsUser to the same id.
 USER node
 EXPOSE 3000 3001 3002 9099
-CMD ["node", "dist/apps/ingest/src/main.js"]
+CMD ["node", "--max-old-space-size=192", "dist/apps/ingest/src/main.js"]

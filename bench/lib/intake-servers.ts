@@ -49,7 +49,8 @@ export async function startOurIngest(ctx: BenchContext, prefix: string, profileN
     name: 'ingest',
     script: APP_ENTRIES.ingest,
     env: appEnv(ctx, { PORT: String(port), QUEUE_PREFIX: prefix }),
-    execArgv: appExecArgv(),
+    // The heap cap the ingest runs with everywhere (npm run start:ingest, Dockerfile, compose, Kubernetes).
+    execArgv: [...appExecArgv(), '--max-old-space-size=192'],
   });
   await waitForHttp(`http://${LOOPBACK}:${port}/health/ready`, 30_000, () => child.running, () => child.stderr);
   return { child, port, probe: new AppProbe(ctx, child, profileName), stop: () => child.stop() };

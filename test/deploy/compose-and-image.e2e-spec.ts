@@ -68,7 +68,9 @@ describe('docker-compose.yml', () => {
     ['dispatcher', 'dispatcher'],
     ['admin', 'admin'],
   ] as Array<[string, AppName]>)('gives %s a command that exists and an environment its config accepts', (service, app) => {
-    expect(services[service].command).toEqual(['node', `dist/apps/${service}/src/main.js`]);
+    expect(services[service].command[0]).toBe('node');
+    expect(services[service].command.at(-1)).toBe(`dist/apps/${service}/src/main.js`);
+    if (service === 'ingest') expect(services[service].command).toContain('--max-old-space-size=192');
     expect(existsSync(join(ROOT, `apps/${service}/src/main.ts`))).toBe(true);
     expect(() => loadConfig(app, envOf(service))).not.toThrow();
     expect(services[service].healthcheck.test.join(' ')).toContain('/health/ready');

@@ -48,8 +48,9 @@ export function pinoHttpOptions(config: AppConfig): Options {
 
 /**
  * A logger for the per-callback and per-job lines of the hot paths: the same JSON shape as the
- * app's logs, without the redaction pass (those lines carry only ids, never tokens or secrets),
- * which costs more than the rest of the line.
+ * app's logs, without the redaction pass (those lines carry only ids, never tokens or secrets), and
+ * written in batches of about 4 KiB, flushed at least every second and at exit, instead of one
+ * write(2) per line.
  */
 export function createEventLogger(config: AppConfig, context: string, destination?: DestinationStream): PinoLogger {
   return pino(
@@ -59,6 +60,19 @@ export function createEventLogger(config: AppConfig, context: string, destinatio
       messageKey: 'msg',
       timestamp: stdTimeFunctions.isoTime,
     },
-    destination ?? pino.destination({ fd: 1, sync: true }),
+    destination ?? bufferedStdout(),
   );
+}
+
+function bufferedStdout(): DestinationStream {
+  const stream = pino.destination({ fd: 1, sync: false, minLength: 4096 });
+  setInterval(() => stream.flush(), 1000).unref();
+  process.once('exit', () => {
+    try {
+      stream.flushSync();
+    } catch {
+      // stdout already gone: nothing more can be written
+    }
+  });
+  return stream;
 }
