@@ -8,7 +8,7 @@ import { redactUrl } from './service-probe';
 
 /** What QUEUE_BACKEND=postgres changes, for the dev output and the README. */
 export const POSTGRES_BACKEND_NOTES = [
-  'delivery ledger off: a retried job still skips tokens already delivered, but a dead-letter replay or a crashed worker may push a token twice (the ledger is Redis SET NX)',
+  'delivery ledger: kept in the delivery_ledger table instead of Redis keys, same guarantees',
   'outbox fallback has nothing to add: the queue and the outbox live in the same Postgres',
   "dashboard: Bull Board shows Postgres statistics instead of Redis's; QUEUE_PREFIX does not apply (BullMQ keeps its tables in the 'bullmq' schema)",
   'meant for development and small single-node installs, not for throughput: production runs the queue on Redis',

@@ -86,7 +86,7 @@ describeEmbedded(title, () => {
     expect(out).toContain(`no Redis answers at 127.0.0.1:${base + 5}`);
     expect(out).toMatch(/Queue\s+BullMQ PostgreSQL backend \(QUEUE_BACKEND=postgres\)/);
     expect(out).toContain(`AXP callback URL     http://127.0.0.1:${base}/v1/axp/default/notifications`);
-    expect(out).toContain('delivery ledger off');
+    expect(out).toContain('delivery ledger: kept in the delivery_ledger table');
     expect(existsSync(join(dataDir, 'postgres', 'PG_VERSION'))).toBe(true);
   });
 

@@ -6,3 +6,4 @@ export * from './migrations';
 export * from './outbox.entity';
 export * from './outbox.repository';
 export * from './database-connector.service';
+export * from './delivery-ledger.repository';

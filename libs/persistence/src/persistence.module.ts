@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { DatabaseConnector } from './database-connector.service';
+import { DeliveryLedgerRepository } from './delivery-ledger.repository';
 import { dataSourceOptions } from './data-source';
 import { OutboxRepository } from './outbox.repository';
 import { RegistrationRepository } from './registration.repository';
@@ -27,8 +28,8 @@ export class PersistenceModule {
           }),
         }),
       ],
-      providers: [RegistrationRepository, OutboxRepository, ...(background ? [DatabaseConnector] : [])],
-      exports: [RegistrationRepository, OutboxRepository, ...(background ? [DatabaseConnector] : [])],
+      providers: [RegistrationRepository, OutboxRepository, DeliveryLedgerRepository, ...(background ? [DatabaseConnector] : [])],
+      exports: [RegistrationRepository, OutboxRepository, DeliveryLedgerRepository, ...(background ? [DatabaseConnector] : [])],
     };
   }
 }

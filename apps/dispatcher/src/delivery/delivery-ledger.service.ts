@@ -1,11 +1,13 @@
 /**
- * Per (configuration, event, token) delivery ledger in Redis, so retries and dead-letter replays
- * never re-send to a token FCM already accepted. One EVALSHA claims a job's tokens; one SET per token settles it.
+ * Per (configuration, event, token) delivery ledger, so retries and dead-letter replays never re-send
+ * to a token FCM already accepted. In Redis: one EVALSHA claims a job's tokens, one SET per token
+ * settles it. With QUEUE_BACKEND=postgres the same operations run on the `delivery_ledger` table.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import IORedis, { Cluster } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { DeliveryLedgerRepository } from '@app/persistence';
 import { notificationJobId, redisClusterOptions, redisOptions } from '@app/queue';
 
 /**
@@ -15,6 +17,8 @@ import { notificationJobId, redisClusterOptions, redisOptions } from '@app/queue
 export const CLAIM_TTL_MS = 90_000;
 /** How long a delivered token is remembered: longer than any retry budget or replay delay in practice. */
 export const DELIVERED_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** How often expired rows leave the Postgres ledger (Redis expires its keys itself). */
+const POSTGRES_CLEANUP_MS = 10 * 60 * 1000;
 
 /** 'claimed': send it now; 'delivered': FCM already accepted it; 'busy': another send holds it for `retryInMs`. */
 export type Claim = { state: 'claimed' } | { state: 'delivered' } | { state: 'busy'; retryInMs: number };
@@ -59,14 +63,18 @@ export class DeliveryLedger implements OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryLedger.name);
   private readonly redis: LedgerClient | undefined;
   private readonly prefix: string;
+  private cleanup?: NodeJS.Timeout;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly table: DeliveryLedgerRepository,
+  ) {
     this.prefix = `${config.queue.prefix}:ledger`;
     if (config.queue.backend !== 'redis') {
-      this.logger.warn(
-        'QUEUE_BACKEND is not redis: the delivery ledger is off; a retried job still skips delivered tokens, ' +
-          'but a replay or a crashed worker may re-send to them',
-      );
+      this.cleanup = setInterval(() => {
+        this.table.deleteExpired().catch((error: Error) => this.logger.warn(`ledger clean-up: ${error.message}`));
+      }, POSTGRES_CLEANUP_MS);
+      this.cleanup.unref();
       return;
     }
     // Its own connection that gives up on a command after a few reconnects: a job must fail and
@@ -85,43 +93,61 @@ export class DeliveryLedger implements OnApplicationShutdown {
     this.redis = client as LedgerClient;
   }
 
-  get enabled(): boolean {
-    return this.redis !== undefined;
-  }
-
   /** The ledger key of a token: readable event part, hashed token (a raw token never appears in Redis keys). */
   key(configId: string, eventId: string, token: string): string {
     const tokenHash = createHash('sha256').update(token).digest('base64url');
     return `${this.prefix}:${notificationJobId(configId, eventId)}:${tokenHash}`;
   }
 
+  /** The Postgres ledger's key: fixed-length hashes, so any eventId fits the primary key's index. */
+  tableKey(configId: string, eventId: string, token: string): string {
+    const event = createHash('sha256').update(notificationJobId(configId, eventId)).digest('base64url');
+    return `${event}:${createHash('sha256').update(token).digest('base64url')}`;
+  }
+
   /** Claims every token of one send of an event in one round trip. */
   async claim(configId: string, eventId: string, tokens: readonly string[]): Promise<LedgerSession> {
     const owner = `sending:${randomUUID()}`;
-    const keys = new Map(tokens.map((token) => [token, this.key(configId, eventId, token)]));
+    const keys = new Map(
+      tokens.map((token) => [token, this.redis ? this.key(configId, eventId, token) : this.tableKey(configId, eventId, token)]),
+    );
     const claims = new Map<string, Claim>();
-    if (!this.redis || tokens.length === 0) {
-      for (const token of tokens) claims.set(token, { state: 'claimed' });
-    } else {
-      const answers = await this.redis.ledgerClaim(tokens.length, ...keys.values(), owner, CLAIM_TTL_MS);
-      tokens.forEach((token, i) => {
-        const answer = Number(answers[i]);
-        claims.set(token, answer === 0 ? { state: 'claimed' } : answer < 0 ? { state: 'delivered' } : { state: 'busy', retryInMs: answer });
-      });
-    }
+    if (tokens.length === 0) return { claims, delivered: async () => undefined, release: async () => undefined };
     const redis = this.redis;
+    if (!redis) return this.claimInTable(keys, owner);
+    const answers = await redis.ledgerClaim(tokens.length, ...keys.values(), owner, CLAIM_TTL_MS);
+    tokens.forEach((token, i) => {
+      const answer = Number(answers[i]);
+      claims.set(token, answer === 0 ? { state: 'claimed' } : answer < 0 ? { state: 'delivered' } : { state: 'busy', retryInMs: answer });
+    });
     return {
       claims,
       delivered: async (token) => {
-        await redis?.set(keys.get(token)!, DELIVERED, 'PX', DELIVERED_TTL_MS);
+        await redis.set(keys.get(token)!, DELIVERED, 'PX', DELIVERED_TTL_MS);
       },
       release: async (token) => {
-        await redis?.ledgerRelease(keys.get(token)!, owner);
+        await redis.ledgerRelease(keys.get(token)!, owner);
       },
     };
   }
 
+  private async claimInTable(keys: Map<string, string>, owner: string): Promise<LedgerSession> {
+    const rows = new Map((await this.table.claim([...keys.values()], owner, CLAIM_TTL_MS)).map((r) => [r.key, r]));
+    const claims = new Map<string, Claim>();
+    for (const [token, key] of keys) {
+      const row = rows.get(key);
+      if (!row || row.claimed) claims.set(token, { state: 'claimed' });
+      else claims.set(token, row.state === DELIVERED ? { state: 'delivered' } : { state: 'busy', retryInMs: row.ttlMs });
+    }
+    return {
+      claims,
+      delivered: (token) => this.table.set(keys.get(token)!, DELIVERED, DELIVERED_TTL_MS),
+      release: (token) => this.table.release(keys.get(token)!, owner),
+    };
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.cleanup);
     if (!this.redis) return;
     await this.redis.quit().catch(() => this.redis?.disconnect());
   }
