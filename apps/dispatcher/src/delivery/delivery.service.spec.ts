@@ -146,6 +146,15 @@ describe('DeliveryService', () => {
     );
   });
 
+  it("dead-letters at this dispatcher's DISPATCH_MAX_ATTEMPTS when the job allows more", async () => {
+    registrations.findLiveTokens.mockRejectedValue(new Error('connection refused'));
+    // config: DISPATCH_MAX_ATTEMPTS defaults to 8; the job was queued with 20.
+    await expect(service.deliver(asJob(makeJob({}, 6, 20)))).rejects.toThrow(/token lookup failed/);
+    expect(deadLetters.write).not.toHaveBeenCalled();
+    await expect(service.deliver(asJob(makeJob({}, 7, 20)))).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(deadLetters.write).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ reason: 'exhausted' }));
+  });
+
   it('dead-letters a rejected token together with the transient ones still undelivered', async () => {
     registrations.findLiveTokens.mockResolvedValue([
       { deviceToken: 'auth', platform: 'ios' },

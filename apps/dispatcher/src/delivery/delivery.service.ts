@@ -17,13 +17,13 @@ import { TokenLookup } from './token-lookup.service';
 
 type Target = LiveToken & { message: ReturnType<typeof buildFcmMessage> };
 
-const isLastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 const count = (results: TokenResult[], outcome: TokenResult['outcome']) => results.filter((r) => r.outcome === outcome);
 
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
   private readonly maxAgeSeconds: number;
+  private readonly maxAttempts: number;
   private readonly ttlSeconds: number;
 
   constructor(
@@ -37,6 +37,7 @@ export class DeliveryService {
     private readonly metrics: PushMetrics,
   ) {
     this.maxAgeSeconds = config.dispatch.maxAgeSeconds;
+    this.maxAttempts = config.dispatch.maxAttempts;
     this.ttlSeconds = config.fcm.ttlSeconds;
   }
 
@@ -103,7 +104,7 @@ export class DeliveryService {
     }
     if (retried.length > 0) {
       const lastError = `${retried.length} of ${devices} token(s) failed transiently; last: ${retried[0].code}: ${retried[0].message}`;
-      if (isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: undelivered });
+      if (this.isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: undelivered });
       await job.updateData({ ...job.data, pendingTokens: undelivered });
       const waits = retried.map((r) => r.retryInMs);
       if (lockToken && waits.every((w) => w !== undefined)) {
@@ -171,9 +172,17 @@ export class DeliveryService {
       return await fn();
     } catch (error) {
       const lastError = `${step} failed: ${(error as Error).message}`;
-      if (isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: job.data.pendingTokens });
+      if (this.isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: job.data.pendingTokens });
       throw new TransientDeliveryError(lastError);
     }
+  }
+
+  /**
+   * The job's budget is written by whoever queued it; this dispatcher's DISPATCH_MAX_ATTEMPTS caps it,
+   * so lowering it here takes effect at once (raising it needs the producers' setting too).
+   */
+  private isLastAttempt(job: Job): boolean {
+    return job.attemptsMade + 1 >= Math.min(job.opts.attempts ?? 1, this.maxAttempts);
   }
 
   /** Dead-letters the job and fails it for good. */
