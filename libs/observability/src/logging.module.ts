@@ -3,15 +3,12 @@
  * secrets and tokens, and which routes get a request-scoped logger.
  */
 import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
-import type { RouteInfo } from '@nestjs/common/interfaces';
 import type { DestinationStream } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import type { AppConfig } from '@app/config';
 import { pinoHttpOptions } from './logger-options';
 
 export interface LoggingOptions {
-  /** Hot routes that should not pay for a per-request child logger (for example the AXP callback). */
-  exclude?: Array<string | RouteInfo>;
   /** Where the lines go; stdout when absent (tests pass a stream to read them). */
   destination?: DestinationStream;
   /**
@@ -30,7 +27,6 @@ export class LoggingModule {
         LoggerModule.forRoot({
           pinoHttp: options.destination ? [pinoHttpOptions(config), options.destination] : pinoHttpOptions(config),
           forRoutes: options.requestScoped === false ? [] : [{ path: '*path', method: RequestMethod.ALL }],
-          ...(options.exclude?.length && options.requestScoped !== false ? { exclude: options.exclude } : {}),
         }),
       ],
       exports: [LoggerModule],

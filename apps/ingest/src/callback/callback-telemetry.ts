@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AxpConfigurationRegistry } from '@app/config';
 import type { PushMetrics } from '@app/observability';
 
-export const CALLBACK_ROUTES = ['/v1/axp/:configId/notifications', '/custom-notification-connector/axp-callback/notifications'];
+const CALLBACK_ROUTES = ['/v1/axp/:configId/notifications', '/custom-notification-connector/axp-callback/notifications'];
 const CALLBACK_ROUTE_SET = new Set(CALLBACK_ROUTES);
 
 /** One metric sample and one log line per AXP callback, whatever answered it. */
