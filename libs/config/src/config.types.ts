@@ -28,6 +28,12 @@ export interface RedisConfig {
   sentinelName?: string;
   /** Cluster seed nodes; when set, the queue runs on a Redis Cluster. */
   clusterNodes?: Array<{ host: string; port: number }>;
+  /**
+   * Replicas that must confirm each intake batch (`WAIT n`) before its 202; 0 turns it off. A batch
+   * not confirmed within `replicasAckTimeoutMs` is also written to the Postgres outbox.
+   */
+  minReplicasAck: number;
+  replicasAckTimeoutMs: number;
 }
 
 export interface AppConfig {

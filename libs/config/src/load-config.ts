@@ -74,6 +74,8 @@ const envSchema = z.object({
   REDIS_SENTINELS: z.string().optional(),
   REDIS_SENTINEL_NAME: z.string().trim().min(1).optional(),
   REDIS_CLUSTER_NODES: z.string().optional(),
+  REDIS_MIN_REPLICAS_ACK: int(0, 16).default(0),
+  REDIS_REPLICAS_ACK_TIMEOUT_MS: int(1, 60_000).default(200),
   QUEUE_PREFIX: z
     .string()
     .trim()
@@ -254,7 +256,14 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
     nodeEnv: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
     http: { host: env.HOST, port: env.PORT ?? DEFAULT_PORTS[app] },
-    redis: { url: env.REDIS_URL, sentinels, sentinelName: env.REDIS_SENTINEL_NAME, clusterNodes },
+    redis: {
+      url: env.REDIS_URL,
+      sentinels,
+      sentinelName: env.REDIS_SENTINEL_NAME,
+      clusterNodes,
+      minReplicasAck: env.REDIS_MIN_REPLICAS_ACK,
+      replicasAckTimeoutMs: env.REDIS_REPLICAS_ACK_TIMEOUT_MS,
+    },
     queue: { prefix: env.QUEUE_PREFIX, backend: env.QUEUE_BACKEND },
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     axp: { configurations, defaultConfigId: configurations[0]?.id ?? 'default' },
