@@ -249,6 +249,12 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
     problems.push('QUEUE_PREFIX: must carry a hash tag such as {axp-push} when REDIS_CLUSTER_NODES is set');
   }
 
+  if (env.REDIS_MIN_REPLICAS_ACK > 0 && env.REDIS_REPLICAS_ACK_TIMEOUT_MS >= env.ENQUEUE_TIMEOUT_MS) {
+    problems.push(
+      `REDIS_REPLICAS_ACK_TIMEOUT_MS: must be below ENQUEUE_TIMEOUT_MS (${env.ENQUEUE_TIMEOUT_MS} ms), which bounds the whole enqueue including the replicas' confirmation`,
+    );
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {

@@ -4,3 +4,4 @@ export * from './redis-connection';
 export * from './queue.module';
 export * from './dead-letter';
 export * from './queue-backend';
+export * from './replica-ack';

@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
+  confirmReplicas,
   JobName,
   NOTIFICATIONS_QUEUE,
   type NotificationJobData,
@@ -37,6 +38,7 @@ export class NotificationProducer {
   private flushScheduled = false;
   private readonly jobOptions;
   private readonly timeoutMs: number;
+  private readonly replicasAck: { wanted: number; timeoutMs: number };
   private readonly logger = new Logger(NotificationProducer.name);
   private lastErrorLoggedAt = 0;
 
@@ -46,6 +48,7 @@ export class NotificationProducer {
   ) {
     this.jobOptions = notificationJobOptions(config.dispatch);
     this.timeoutMs = config.ingest.enqueueTimeoutMs;
+    this.replicasAck = { wanted: config.redis.minReplicasAck, timeoutMs: config.redis.replicasAckTimeoutMs };
     // Connection errors surface as failed enqueues; log them at most every 10 s, not per retry.
     this.queue.on('error', (error: Error) => {
       if (Date.now() - this.lastErrorLoggedAt < 10_000) return;
@@ -78,10 +81,20 @@ export class NotificationProducer {
       data,
       opts: { ...this.jobOptions, jobId: notificationJobId(data.configId, data.event.eventId) },
     }));
-    this.queue.addBulk(jobs).then(
-      () => batch.forEach((job) => job.resolve()),
-      (error: Error) => batch.forEach((job) => job.reject(error)),
-    );
+    this.queue
+      .addBulk(jobs)
+      // One WAIT per batch (REDIS_MIN_REPLICAS_ACK): a batch no replica confirmed fails like a
+      // refused one, so the intake parks it in the outbox before answering 202.
+      .then(() => this.confirmReplicas())
+      .then(
+        () => batch.forEach((job) => job.resolve()),
+        (error: Error) => batch.forEach((job) => job.reject(error)),
+      );
+  }
+
+  private async confirmReplicas(): Promise<void> {
+    const { wanted, timeoutMs } = this.replicasAck;
+    if (wanted > 0) await confirmReplicas(this.queue, wanted, timeoutMs);
   }
 }
 
