@@ -2,6 +2,7 @@
  * The queue contract between ingest and dispatcher: names, job names, payload types and job options.
  * These string values are persisted in Redis: never rename them once shipped.
  */
+import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 
 export const NOTIFICATIONS_QUEUE = 'axp-notifications';
@@ -39,10 +40,29 @@ export function notificationJobOptions(policy: RetryPolicy): JobsOptions {
   };
 }
 
+/** Longest id part kept readable; longer or ill-formed parts are hashed, so Redis and Postgres keys stay bounded. */
+export const MAX_ID_PART_LENGTH = 256;
+/** Marks a hashed part: encodeURIComponent always writes '#' as %23, so no readable part starts with it. */
+const HASHED_PART = '#';
+
 /**
- * The job id of an event: one job per (configuration, eventId), so a repeated callback is a no-op.
- * Components are URI-encoded because BullMQ ids may not contain ':'.
+ * One id part (a configId, eventId, sessionId or device token) as it may appear in a job id or a
+ * key. Total on every JavaScript string: ordinary values are URI-encoded (BullMQ ids may not hold
+ * ':'), as they always were, so ids already in Redis and the outbox keep matching; a value that is
+ * ill-formed Unicode (a lone surrogate, which encodeURIComponent refuses with a URIError) or longer
+ * than MAX_ID_PART_LENGTH once encoded becomes '#' + the base64url SHA-256 of its UTF-16 code units
+ * (UTF-16, so distinct lone surrogates never hash alike).
  */
+export function idPart(value: string): string {
+  const text = typeof value === 'string' ? value : String(value);
+  if (text.length <= MAX_ID_PART_LENGTH && (text as string & { isWellFormed(): boolean }).isWellFormed()) {
+    const encoded = encodeURIComponent(text);
+    if (encoded.length <= MAX_ID_PART_LENGTH) return encoded;
+  }
+  return HASHED_PART + createHash('sha256').update(text, 'utf16le').digest('base64url');
+}
+
+/** The job id of an event: one job per (configuration, eventId), so a repeated callback is a no-op. */
 export function notificationJobId(configId: string, eventId: string): string {
-  return `${encodeURIComponent(configId)}/${encodeURIComponent(eventId)}`;
+  return `${idPart(configId)}/${idPart(eventId)}`;
 }
