@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppConfigModule } from '@app/config';
 import { DeliveryLedgerRepository, PersistenceModule } from '@app/persistence';
-import { CLAIM_TTL_MS, DeliveryLedger } from '../src/delivery/delivery-ledger.service';
+import { DeliveryLedger } from '../src/delivery/delivery-ledger.service';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database';
 import { deleteQueueKeys } from '../../../test/support/redis';
 import { testConfig } from '../../../test/support/test-config';
@@ -45,7 +45,7 @@ describe.each(['redis', 'postgres'] as const)('DeliveryLedger on %s', (backend) 
     const second = await ledger.claim('default', eventId, ['a', 'b']);
     expect(states(second)).toEqual({ a: 'busy', b: 'busy' });
     const held = second.claims.get('a');
-    expect(held?.state === 'busy' && held.retryInMs).toBeGreaterThan(CLAIM_TTL_MS - 5_000);
+    expect(held?.state === 'busy' && held.retryInMs).toBeGreaterThan(ledger.claimTtlMs - 5_000);
 
     await first.delivered('a');
     await first.release('b');

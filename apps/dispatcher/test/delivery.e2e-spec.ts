@@ -1,6 +1,7 @@
 import IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { DeadLetterWriter } from '../src/delivery/dead-letter.writer';
+import { DeliveryLedger } from '../src/delivery/delivery-ledger.service';
 import { axpEvent } from '../../../test/support/axp';
 import { TEST_REDIS_URL } from '../../../test/support/test-config';
 import { DispatcherHarness } from './dispatcher-harness';
@@ -179,8 +180,12 @@ describe('dispatcher delivery outcomes', () => {
       const mine = keys.filter((k) => k.includes(event.eventId));
       expect(mine).toHaveLength(1);
       expect(mine[0]).not.toContain(token);
-      expect(await redis.get(mine[0])).toBe('delivered');
-      expect(await redis.pttl(mine[0])).toBeGreaterThan(6 * 86_400_000);
+      expect(Object.keys(await redis.hgetall(mine[0])).join()).not.toContain(token);
+      expect(Object.values(await redis.hgetall(mine[0]))).toEqual(['d']);
+      // Kept for the event's retry window plus the claim TTL, and not longer.
+      const ledger = h.app.get(DeliveryLedger);
+      expect(await redis.pttl(mine[0])).toBeGreaterThan(ledger.ttlMs - 5_000);
+      expect(await redis.pttl(mine[0])).toBeLessThanOrEqual(ledger.ttlMs);
     } finally {
       redis.disconnect();
     }

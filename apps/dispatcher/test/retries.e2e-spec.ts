@@ -89,15 +89,17 @@ describe('dispatcher retries (DISPATCH_MAX_ATTEMPTS=3, DISPATCH_BACKOFF_MS=10)',
     await h.register(event.sessionId, ['c-claimed']);
     const redis = new IORedis(TEST_REDIS_URL);
     try {
-      const key = h.app.get(DeliveryLedger).key('default', event.eventId, 'c-claimed');
-      await redis.set(key, 'sending:crashed-worker', 'PX', 400);
+      const ledger = h.app.get(DeliveryLedger);
+      const [key, field] = [ledger.key('default', event.eventId), ledger.field('c-claimed')];
+      await redis.hset(key, field, `crashed-worker/${Date.now() + 400}`);
+      await redis.pexpire(key, ledger.ttlMs);
       const started = Date.now();
       const { state, job } = await h.finished(await h.enqueue(event));
       expect(state).toBe('completed');
       expect(job.attemptsMade).toBe(1);
       expect(statuses('c-claimed')).toEqual([200]);
       expect(h.emulator.requests[0].at - started).toBeGreaterThanOrEqual(350);
-      expect(await redis.get(key)).toBe('delivered');
+      expect(await redis.hget(key, field)).toBe('d');
     } finally {
       redis.disconnect();
     }

@@ -36,6 +36,20 @@ export interface RedisConfig {
   replicasAckTimeoutMs: number;
 }
 
+/** A job retention: entries older than `age` seconds, or beyond the newest `count`, are removed. */
+export interface RetentionBound {
+  age: number;
+  count: number;
+}
+
+/** How long finished jobs and dead-letter entries stay; the dispatcher also cleans by age every `cleanIntervalSeconds`. */
+export interface QueueRetention {
+  completed: RetentionBound;
+  failed: RetentionBound;
+  deadLetter: RetentionBound;
+  cleanIntervalSeconds: number;
+}
+
 export interface AppConfig {
   app: AppName;
   nodeEnv: 'development' | 'production' | 'test';
@@ -75,6 +89,9 @@ export interface AppConfig {
     maxAgeSeconds: number;
     /** Readiness fails when jobs wait and the worker has taken or finished none for this long. */
     stallTimeoutMs: number;
+    /** How long a delivery ledger claim protects an in-flight send before another may take it. */
+    claimTtlMs: number;
+    retention: QueueRetention;
   };
   fcm: {
     ttlSeconds: number;

@@ -23,7 +23,20 @@ describe('loadConfig', () => {
     expect(config.axp.configurations).toEqual([
       expect.objectContaining({ id: 'default', secrets: ['s'] }),
     ]);
-    expect(config.dispatch).toEqual({ concurrency: 50, backoffMs: 1000, maxAttempts: 8, maxAgeSeconds: 900, stallTimeoutMs: 60_000 });
+    expect(config.dispatch).toEqual({
+      concurrency: 50,
+      backoffMs: 1000,
+      maxAttempts: 8,
+      maxAgeSeconds: 900,
+      stallTimeoutMs: 60_000,
+      claimTtlMs: 90_000,
+      retention: {
+        completed: { age: 3600, count: 10_000 },
+        failed: { age: 14 * 86400, count: 100_000 },
+        deadLetter: { age: 30 * 86400, count: 100_000 },
+        cleanIntervalSeconds: 60,
+      },
+    });
     expect(config.fcm.ttlSeconds).toBe(300);
     expect(config.registrations.ttlSeconds).toBe(30 * 86400);
     expect(config.ingest.enqueueTimeoutMs).toBe(500);

@@ -106,6 +106,20 @@ const envSchema = z.object({
   DISPATCH_MAX_ATTEMPTS: int(1, 100).default(8),
   DISPATCH_MAX_AGE_SECONDS: int(1, 28 * 86400).default(900),
   DISPATCH_STALL_TIMEOUT_MS: int(1000, 3_600_000).default(60_000),
+  DELIVERY_CLAIM_TTL_MS: int(1000, 3_600_000).default(90_000),
+  QUEUE_COMPLETED_RETENTION_SECONDS: int(1, 365 * 86400).default(3600),
+  QUEUE_COMPLETED_RETENTION_COUNT: int(0, 10_000_000).default(10_000),
+  QUEUE_FAILED_RETENTION_SECONDS: int(1, 365 * 86400).default(14 * 86400),
+  QUEUE_FAILED_RETENTION_COUNT: int(0, 10_000_000).default(100_000),
+  DEAD_LETTER_RETENTION_DAYS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of days such as 30 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('must be above 0').max(3650, 'must be at most 3650'))
+    .default(30),
+  DEAD_LETTER_RETENTION_COUNT: int(1, 10_000_000).default(100_000),
+  QUEUE_CLEAN_INTERVAL_SECONDS: int(1, 86400).default(60),
   FCM_TTL_SECONDS: int(0, 28 * 86400).default(300),
   FCM_EMULATOR_HOST: hostPort.optional(),
   FCM_PROJECT_ID: z.string().trim().min(1).optional(),
@@ -291,6 +305,13 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
       maxAttempts: env.DISPATCH_MAX_ATTEMPTS,
       maxAgeSeconds: env.DISPATCH_MAX_AGE_SECONDS,
       stallTimeoutMs: env.DISPATCH_STALL_TIMEOUT_MS,
+      claimTtlMs: env.DELIVERY_CLAIM_TTL_MS,
+      retention: {
+        completed: { age: env.QUEUE_COMPLETED_RETENTION_SECONDS, count: env.QUEUE_COMPLETED_RETENTION_COUNT },
+        failed: { age: env.QUEUE_FAILED_RETENTION_SECONDS, count: env.QUEUE_FAILED_RETENTION_COUNT },
+        deadLetter: { age: Math.round(env.DEAD_LETTER_RETENTION_DAYS * 86400), count: env.DEAD_LETTER_RETENTION_COUNT },
+        cleanIntervalSeconds: env.QUEUE_CLEAN_INTERVAL_SECONDS,
+      },
     },
     fcm: {
       ttlSeconds: env.FCM_TTL_SECONDS,

@@ -35,14 +35,25 @@ describe('dead-letter entries', () => {
     expect(spec.jobId).not.toContain(':');
     expect(spec.name).toBe(JobName.Deliver);
     expect(spec.opts).toMatchObject({ jobId: spec.jobId, attempts: 5, backoff: { type: 'exponential', delay: 250 } });
-    // Same event, expiry clock restarted, no dead-letter bookkeeping and no stale token list.
+    // Same event, expiry clock restarted, no dead-letter bookkeeping; only the devices it missed.
     expect(spec.data).toEqual({
       configId: 'tenant/a',
       event: entry.event,
       receivedAt: entry.receivedAt,
       replayedAt: now.toISOString(),
+      pendingTokens: ['t1'],
     });
     expect(spec.data.event).not.toBe(entry.event);
+  });
+
+  it('replay to every live device when the entry never reached one (no undelivered list)', () => {
+    const { undeliveredTokens: _none, ...unsent } = entry;
+    expect(replayJob(unsent, { maxAttempts: 1, backoffMs: 1 }).data.pendingTokens).toBeUndefined();
+  });
+
+  it('keep dead-letter entries for the configured retention', () => {
+    const retention = { completed: { age: 1, count: 1 }, failed: { age: 2, count: 2 }, deadLetter: { age: 60, count: 5 } };
+    expect(deadLetterJob(entry, retention).opts.removeOnFail).toEqual({ age: 60, count: 5 });
   });
 
   it('keep the test flag of a test push through a replay', () => {

@@ -5,7 +5,8 @@
 import type { JobsOptions } from 'bullmq';
 import type { DeadLetterJobData, NotificationJobData } from './notification-job';
 import {
-  DEAD_LETTER_JOB_OPTIONS,
+  deadLetterJobOptions,
+  type JobRetention,
   JobName,
   notificationJobId,
   notificationJobOptions,
@@ -19,15 +20,16 @@ export interface QueueJobSpec<T> {
 }
 
 /** How the dispatcher writes an entry: a plain waiting job, left for the admin app to park for an operator. */
-export function deadLetterJob(data: DeadLetterJobData): QueueJobSpec<DeadLetterJobData> {
-  return { name: JobName.DeadLetter, data, opts: { ...DEAD_LETTER_JOB_OPTIONS } };
+export function deadLetterJob(data: DeadLetterJobData, retention?: JobRetention): QueueJobSpec<DeadLetterJobData> {
+  return { name: JobName.DeadLetter, data, opts: deadLetterJobOptions(retention) };
 }
 
 /**
- * The notification job that replays an entry: same configId, same event, same job id, so the
- * dispatcher's per-token ledger skips every token that already got the event. `replayedAt` restarts
- * the dispatcher's expiry clock (an operator asked for it now), and the remaining-token list is
- * dropped, so tokens the session registered since are included.
+ * The notification job that replays an entry: same configId, same event, same job id. `replayedAt`
+ * restarts the dispatcher's expiry clock (an operator asked for it now). When the entry names its
+ * undelivered tokens, only those are sent to: the delivery ledger forgets an event once its retry
+ * window has passed, so the entry itself is what keeps a replay days later from reaching a device
+ * twice. An entry without that list never reached any device, so every live token is included.
  */
 export function replayJob(
   entry: DeadLetterJobData,
@@ -41,6 +43,7 @@ export function replayJob(
     receivedAt: entry.receivedAt,
     replayedAt: now.toISOString(),
     ...(entry.test ? { test: true } : {}),
+    ...(entry.undeliveredTokens?.length ? { pendingTokens: [...entry.undeliveredTokens] } : {}),
   };
   return { name: JobName.Deliver, data, opts: { ...notificationJobOptions(policy), jobId }, jobId };
 }

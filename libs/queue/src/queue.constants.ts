@@ -16,11 +16,23 @@ export const JobName = {
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
-/** Completed jobs are kept briefly for the dashboard; failed ones much longer for investigation. */
+/**
+ * Defaults of QUEUE_*_RETENTION_* and DEAD_LETTER_RETENTION_*: completed jobs are kept briefly for
+ * the dashboard, failed ones much longer for investigation, dead-letter entries longest (they wait for
+ * a person). BullMQ trims by these only when a later job finishes; the dispatcher's QueueJanitor also
+ * cleans by age, so an idle queue empties too.
+ */
 export const COMPLETED_RETENTION = { age: 60 * 60, count: 10_000 } as const;
 export const FAILED_RETENTION = { age: 14 * 24 * 60 * 60, count: 100_000 } as const;
-/** Dead-letter entries wait for a person: never removed automatically. */
-export const DEAD_LETTER_JOB_OPTIONS: JobsOptions = { removeOnComplete: COMPLETED_RETENTION, removeOnFail: false };
+export const DEAD_LETTER_RETENTION = { age: 30 * 24 * 60 * 60, count: 100_000 } as const;
+/** Dead-letter entries are parked as failed jobs by the admin app: `removeOnFail` bounds them. */
+export const DEAD_LETTER_JOB_OPTIONS: JobsOptions = { removeOnComplete: COMPLETED_RETENTION, removeOnFail: DEAD_LETTER_RETENTION };
+
+export interface JobRetention {
+  completed: { age: number; count: number };
+  failed: { age: number; count: number };
+  deadLetter?: { age: number; count: number };
+}
 
 /** Share of the exponential delay that is randomised, so retries of a burst spread out. */
 export const BACKOFF_JITTER = 0.5;
@@ -28,6 +40,24 @@ export const BACKOFF_JITTER = 0.5;
 export interface RetryPolicy {
   maxAttempts: number;
   backoffMs: number;
+  /** The configured retention (config.dispatch.retention); the defaults above without it. */
+  retention?: JobRetention;
+}
+
+/** Options of a dead-letter entry, with the configured retention when given. */
+export function deadLetterJobOptions(retention?: JobRetention): JobsOptions {
+  return retention?.deadLetter ? { ...DEAD_LETTER_JOB_OPTIONS, removeOnFail: { ...retention.deadLetter } } : { ...DEAD_LETTER_JOB_OPTIONS };
+}
+
+/**
+ * The longest an event's job can keep sending, counted from one attempt to the next: the sum of
+ * every exponential back-off (at their jitter-free maximum), and never beyond the event's maximum
+ * age, after which it is dead-lettered instead of sent. The delivery ledger keeps an event's
+ * state for this window plus the claim TTL after its last claim, and not longer.
+ */
+export function retryWindowMs(policy: RetryPolicy & { maxAgeSeconds: number }): number {
+  const backoffs = policy.backoffMs * (2 ** Math.max(0, policy.maxAttempts - 1) - 1);
+  return Math.min(backoffs, policy.maxAgeSeconds * 1000);
 }
 
 /** Options of every notification job: the dispatcher's retry budget and the retention above. */
@@ -35,8 +65,8 @@ export function notificationJobOptions(policy: RetryPolicy): JobsOptions {
   return {
     attempts: policy.maxAttempts,
     backoff: { type: 'exponential', delay: policy.backoffMs, jitter: BACKOFF_JITTER },
-    removeOnComplete: COMPLETED_RETENTION,
-    removeOnFail: FAILED_RETENTION,
+    removeOnComplete: { ...(policy.retention?.completed ?? COMPLETED_RETENTION) },
+    removeOnFail: { ...(policy.retention?.failed ?? FAILED_RETENTION) },
   };
 }
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import { type ConnectionOptions, Queue } from 'bullmq';
 import { tokenHash } from '@app/persistence';
 import { NOTIFICATIONS_QUEUE, notificationJobId } from '@app/queue';
 import { PostgresCluster } from '../../support/postgres-cluster';
@@ -21,6 +21,7 @@ const DIST = process.env.FAULTS_DIST_DIR ?? join(ROOT, 'dist');
 export const ENTRIES = {
   ingest: join(DIST, 'apps/ingest/src/main.js'),
   dispatcher: join(DIST, 'apps/dispatcher/src/main.js'),
+  admin: join(DIST, 'apps/admin/src/main.js'),
   emulator: join(DIST, 'tools/fcm-emulator/src/main.js'),
   migrate: join(DIST, 'libs/persistence/src/cli/migrate.js'),
 } as const;
@@ -62,7 +63,10 @@ export interface Session {
 }
 
 export class FaultStack {
-  readonly prefix = uniquePrefix('faults');
+  /** A scenario on a Redis Cluster passes QUEUE_PREFIX with a hash tag. */
+  readonly prefix: string;
+  /** Where the assertion helpers find the queue; a Sentinel or Cluster scenario points it at its group. */
+  queueConnection?: ConnectionOptions;
   private counter = 0;
   private readonly apps: AppProcess[] = [];
 
@@ -76,7 +80,9 @@ export class FaultStack {
     readonly databaseUrl: string,
     readonly emulatorProcess: AppProcess,
     readonly emulator: EmulatorClient,
-  ) {}
+  ) {
+    this.prefix = sharedEnv.QUEUE_PREFIX ?? uniquePrefix('faults');
+  }
 
   static async start(label: string, sharedEnv: Env = {}): Promise<FaultStack> {
     for (const name of ['ingest', 'emulator', 'migrate'] as const) assertBuilt(name);
@@ -134,7 +140,11 @@ export class FaultStack {
     return this.startApp('dispatcher', ENTRIES.dispatcher, env);
   }
 
-  private async startApp(kind: 'ingest' | 'dispatcher', script: string, env: Env): Promise<AppProcess> {
+  async startAdmin(env: Env = {}): Promise<AppProcess> {
+    return this.startApp('admin', ENTRIES.admin, { ADMIN_USERNAME: 'faults', ADMIN_PASSWORD: 'faults-admin-pw', ...env });
+  }
+
+  private async startApp(kind: 'ingest' | 'dispatcher' | 'admin', script: string, env: Env): Promise<AppProcess> {
     assertBuilt(kind);
     const port = await freePort();
     const app = new AppProcess(`${kind}-${++this.counter}`, script, port, this.baseEnv({ PORT: String(port), ...env }), this.logDir);
@@ -171,24 +181,29 @@ export class FaultStack {
 
   /** A BullMQ queue of this stack, for assertions; the caller closes it. */
   queue<T = unknown>(name: string): Queue<T> {
-    return new Queue<T>(name, { connection: { host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 }, prefix: this.prefix });
+    const connection = this.queueConnection ?? { host: '127.0.0.1', port: this.redis.port, maxRetriesPerRequest: 1 };
+    return new Queue<T>(name, { connection, prefix: this.prefix });
   }
 
   /**
    * How many of these accepted sends the delivery ledger still shows as claimed, not delivered: right
    * after a dispatcher dies, exactly the sends FCM took whose 'delivered' mark was never written.
-   * The key is the dispatcher's (DeliveryLedger.key): prefix, job id, sha256 of the token.
+   * The hash and field are the dispatcher's (DeliveryLedger.key/field): one hash per event under
+   * prefix and job id, one field per device (the first 16 characters of the token's sha256).
    */
   async sendsStillClaimed(requests: EmulatorRequest[], configId = 'default'): Promise<number> {
-    const keys = requests.map((r) => {
-      const tokenHash = createHash('sha256').update(r.token).digest('base64url');
-      return `${this.prefix}:ledger:${notificationJobId(configId, r.message.data?.eventId ?? '')}:${tokenHash}`;
-    });
-    if (keys.length === 0) return 0;
+    if (requests.length === 0) return 0;
     const redis = this.redis.client();
     try {
-      const values = await redis.mget(...keys);
-      return values.filter((v) => v?.startsWith('sending')).length;
+      const values = await Promise.all(
+        requests.map((r) =>
+          redis.hget(
+            `${this.prefix}:ledger:${notificationJobId(configId, r.message.data?.eventId ?? '')}`,
+            createHash('sha256').update(r.token).digest('base64url').slice(0, 16),
+          ),
+        ),
+      );
+      return values.filter((v) => v !== null && v !== 'd').length;
     } finally {
       redis.disconnect();
     }

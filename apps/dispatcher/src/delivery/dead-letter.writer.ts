@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import {
   DEAD_LETTER_QUEUE,
@@ -8,6 +8,7 @@ import {
   deadLetterJob,
   type NotificationJobData,
 } from '@app/queue';
+import { APP_CONFIG, type AppConfig } from '@app/config';
 import { maskToken } from '@app/observability';
 
 export interface DeadLetterInput {
@@ -25,7 +26,10 @@ export interface DeadLetterInput {
 export class DeadLetterWriter {
   private readonly logger = new Logger(DeadLetterWriter.name);
 
-  constructor(@InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterJobData>) {}
+  constructor(
+    @InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterJobData>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   static entryId(job: Job<NotificationJobData>): string {
     return `${job.id ?? 'unknown'}@${job.timestamp}`;
@@ -42,7 +46,7 @@ export class DeadLetterWriter {
       deadLetteredAt: new Date().toISOString(),
       ...(input.undeliveredTokens?.length ? { undeliveredTokens: input.undeliveredTokens } : {}),
     };
-    const spec = deadLetterJob(data);
+    const spec = deadLetterJob(data, this.config.dispatch.retention);
     const jobId = DeadLetterWriter.entryId(job);
     await this.queue.add(spec.name, spec.data, { ...spec.opts, jobId });
     this.logger.warn(
