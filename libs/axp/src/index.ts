@@ -1,2 +1,3 @@
+export * from './axp-event';
 export * from './hmac-signature';
 export * from './axp-event.validator';

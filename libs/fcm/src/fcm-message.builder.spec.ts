@@ -1,4 +1,4 @@
-import type { AxpEvent } from '@app/queue';
+import type { AxpEvent } from '@app/axp';
 import { apnsCollapseId, buildFcmMessage, checkFcmMessage, type FcmMessageInput } from './fcm-message.builder';
 
 const event: AxpEvent = {
@@ -23,6 +23,23 @@ describe('buildFcmMessage', () => {
     expect(message.data).toEqual({ ...event, channel: 'chat' });
     expect(message.token).toBe('device-token');
     expect(message).not.toHaveProperty('notification');
+  });
+
+  it('writes every data value as a string, even from a job written by hand', () => {
+    const handWritten = { ...event, retries: 3, vip: true, extra: { a: 1 }, none: null } as unknown as AxpEvent;
+    expect(buildFcmMessage({ ...base, event: handWritten }).data).toEqual({
+      ...event,
+      retries: '3',
+      vip: 'true',
+      extra: '{"a":1}',
+      none: 'null',
+    });
+  });
+
+  it('collapses nothing when the event has no conversationId', () => {
+    const { conversationId: _c, ...lone } = event;
+    expect(buildFcmMessage({ ...base, event: lone }).android).toEqual({ priority: 'high', ttl: 300_000 });
+    expect(buildFcmMessage({ ...base, platform: 'ios', event: lone }).apns?.headers).not.toHaveProperty('apns-collapse-id');
   });
 
   it('marks only test pushes', () => {

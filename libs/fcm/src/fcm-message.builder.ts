@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenMessage } from 'firebase-admin/messaging';
 import type { IosAlertConfig, Platform } from '@app/config';
-import type { AxpEvent } from '@app/queue';
+import { type AxpEvent, eventFieldText } from '@app/axp';
 
 /** FCM's payload limit; a message larger than this is never sent. */
 export const FCM_MAX_MESSAGE_BYTES = 4096;
@@ -31,6 +31,19 @@ export interface MessageProblem {
 /** Keys FCM refuses in `data` (it answers INVALID_ARGUMENT). */
 const RESERVED_DATA_KEY = /^(from|message_type|google.*|gcm.*)$/i;
 
+/**
+ * The event as FCM `data`: every field a string. The ingest already writes them so; converting again
+ * keeps jobs written by older versions or by hand sendable (firebase-admin throws on non-strings).
+ */
+export function eventData(event: AxpEvent): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const key of Object.keys(event)) {
+    const value = event[key];
+    if (value !== undefined) data[key] = eventFieldText(value);
+  }
+  return data;
+}
+
 export function apnsCollapseId(conversationId: string): string {
   return Buffer.byteLength(conversationId) <= APNS_COLLAPSE_ID_MAX_BYTES
     ? conversationId
@@ -38,20 +51,25 @@ export function apnsCollapseId(conversationId: string): string {
 }
 
 export function buildFcmMessage(input: FcmMessageInput): TokenMessage {
-  const data: Record<string, string> = { ...input.event };
+  const data = eventData(input.event);
   if (input.test) data.test = 'true';
   const message: TokenMessage = { token: input.token, data };
-  const conversationId = input.event.conversationId;
+  // AXP may leave conversationId out: then nothing collapses, each push stands alone.
+  const conversationId = typeof input.event.conversationId === 'string' ? input.event.conversationId : undefined;
   switch (input.platform) {
     case 'android':
-      message.android = { priority: 'high', ttl: input.ttlSeconds * 1000, collapseKey: conversationId };
+      message.android = {
+        priority: 'high',
+        ttl: input.ttlSeconds * 1000,
+        ...(conversationId !== undefined ? { collapseKey: conversationId } : {}),
+      };
       break;
     case 'ios':
       message.apns = {
         headers: {
           'apns-priority': '10',
           'apns-push-type': 'alert',
-          'apns-collapse-id': apnsCollapseId(conversationId),
+          ...(conversationId !== undefined ? { 'apns-collapse-id': apnsCollapseId(conversationId) } : {}),
           'apns-expiration': String(Math.floor((input.now ?? Date.now()) / 1000) + input.ttlSeconds),
         },
         // The notification service extension fetches the content through the Omni SDK.

@@ -1,14 +1,9 @@
 /** Payload types carried by the queues (see queue.constants.ts for their names). */
 
-/** The AXP callback body: the five documented fields, plus any extra string fields AXP adds. */
-export interface AxpEvent {
-  eventId: string;
-  conversationId: string;
-  customerId: string;
-  sessionId: string;
-  eventDate: string;
-  [field: string]: string;
-}
+import { type AxpEvent, eventFieldText } from '@app/axp';
+
+/** The event type is the domain's (libs/axp); re-exported for the queue's consumers. */
+export type { AxpEvent };
 
 export interface NotificationJobData {
   configId: string;
@@ -40,4 +35,39 @@ export interface DeadLetterJobData extends NotificationJobData {
   deadLetteredAt: string;
   /** Tokens that had not been delivered when the job was dead-lettered. */
   undeliveredTokens?: string[];
+}
+
+/**
+ * Why `value` cannot be a notification job's data, or undefined when it can. Jobs and outbox rows
+ * may hold anything someone wrote by hand or an older version wrote: consumers check before use.
+ */
+export function notificationDataProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'the job data is not an object';
+  const data = value as Partial<Record<keyof NotificationJobData, unknown>>;
+  if (typeof data.configId !== 'string' || data.configId.length === 0) return 'configId is not a non-empty string';
+  if (typeof data.receivedAt !== 'string') return 'receivedAt is not a string';
+  const event = data.event as Record<string, unknown> | null | undefined;
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) return 'event is not an object';
+  if (typeof event.eventId !== 'string' || event.eventId.length === 0) return 'event.eventId is not a non-empty string';
+  if (typeof event.sessionId !== 'string') return 'event.sessionId is not a string';
+  const pending = data.pendingTokens;
+  if (pending !== undefined && !(Array.isArray(pending) && pending.every((t) => typeof t === 'string'))) {
+    return 'pendingTokens is not a list of strings';
+  }
+  return undefined;
+}
+
+/**
+ * What can be kept of job data that failed notificationDataProblem, as a notification whose fields
+ * are all there (empty when missing), so it can still be dead-lettered with its reason and looked at.
+ */
+export function salvageNotificationData(value: unknown): NotificationJobData {
+  const data = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const event = (typeof data.event === 'object' && data.event !== null ? data.event : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (v === undefined ? '' : eventFieldText(v));
+  const salvaged: AxpEvent = { eventId: text(event.eventId), sessionId: text(event.sessionId) };
+  for (const [key, field] of Object.entries(event)) {
+    if (key !== 'eventId' && key !== 'sessionId' && key !== '__proto__') salvaged[key] = text(field);
+  }
+  return { configId: text(data.configId), event: salvaged, receivedAt: text(data.receivedAt) };
 }

@@ -15,6 +15,8 @@ export interface DeadLetterInput {
   reason: DeadLetterReason;
   lastError: string;
   undeliveredTokens?: string[];
+  /** What to keep instead of the job's own data, when that data is not a notification (see DeliveryService). */
+  data?: NotificationJobData;
 }
 
 /**
@@ -36,7 +38,7 @@ export class DeadLetterWriter {
   }
 
   async write(job: Job<NotificationJobData>, input: DeadLetterInput): Promise<string> {
-    const { pendingTokens: _pending, ...notification } = job.data;
+    const { pendingTokens: _pending, ...notification } = input.data ?? job.data;
     const data: DeadLetterJobData = {
       ...notification,
       reason: input.reason,

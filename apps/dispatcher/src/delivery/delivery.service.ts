@@ -8,7 +8,7 @@ import { APP_CONFIG, type AppConfig, type AxpConfiguration, AxpConfigurationRegi
 import { buildFcmMessage, checkFcmMessage, FcmSender } from '@app/fcm';
 import { maskToken, PushMetrics } from '@app/observability';
 import { type LiveToken, RegistrationRepository } from '@app/persistence';
-import type { NotificationJobData } from '@app/queue';
+import { type NotificationJobData, notificationDataProblem, salvageNotificationData } from '@app/queue';
 import { type DeadLetterInput, DeadLetterWriter } from './dead-letter.writer';
 import { type DeliveryResult, type TokenResult, TransientDeliveryError } from './delivery-result';
 import { DeliveryLedger, type LedgerSession } from './delivery-ledger.service';
@@ -43,6 +43,11 @@ export class DeliveryService {
 
   /** `lockToken` is the worker's lock on the job, needed to move it to delayed. */
   async deliver(job: Job<NotificationJobData>, lockToken?: string): Promise<DeliveryResult> {
+    // A job may hold anything someone queued by hand: dead-letter it with the reason, never throw on it.
+    const problem = notificationDataProblem(job.data);
+    if (problem !== undefined) {
+      return this.fail(job, { reason: 'rejected', lastError: `the job is not a notification: ${problem}`, data: salvageNotificationData(job.data) });
+    }
     const { configId, event } = job.data;
     const configuration = this.configurations.find(configId);
     if (!configuration || !this.fcm.knows(configId)) {
@@ -65,8 +70,7 @@ export class DeliveryService {
     const results: TokenResult[] = [];
     const targets: Target[] = [];
     for (const registration of live) {
-      const message = this.message(job.data, configuration, registration);
-      const problem = checkFcmMessage(message);
+      const { message, problem } = this.checkedMessage(job.data, configuration, registration);
       if (problem) {
         results.push({ token: registration.deviceToken, outcome: 'reject', reason: problem.reason, code: problem.reason, message: problem.message });
       } else {
@@ -153,6 +157,17 @@ export class DeliveryService {
     if (data.pendingTokens === undefined) return live;
     const pending = new Set(data.pendingTokens);
     return live.filter((registration) => pending.has(registration.deviceToken));
+  }
+
+  /** The message and why FCM would refuse it; whatever the event holds, a problem rather than a throw. */
+  private checkedMessage(data: NotificationJobData, configuration: AxpConfiguration, registration: LiveToken) {
+    try {
+      const message = this.message(data, configuration, registration);
+      return { message, problem: checkFcmMessage(message) };
+    } catch (error) {
+      const problem = { reason: 'rejected' as const, message: `the FCM message could not be built: ${(error as Error).message}` };
+      return { message: { token: registration.deviceToken }, problem };
+    }
   }
 
   private message(data: NotificationJobData, configuration: AxpConfiguration, registration: LiveToken) {

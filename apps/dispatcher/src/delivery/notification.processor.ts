@@ -47,7 +47,8 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
   @OnWorkerEvent('completed')
   onCompleted(job: Job<NotificationJobData>, result: DeliveryResult): void {
     this.metrics.jobOutcome(result.outcome);
-    this.events.info({ ...jobFields(job), ...result }, `event ${job.data.event.eventId}: ${result.outcome}`);
+    const fields = jobFields(job);
+    this.events.info({ ...fields, ...result }, `event ${fields.eventId}: ${result.outcome}`);
   }
 
   @OnWorkerEvent('failed')
@@ -57,8 +58,8 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
     const outcome = error.name === 'UnrecoverableError' ? 'dead-lettered' : 'retried';
     this.metrics.jobOutcome(outcome);
     const fields = { ...jobFields(job), outcome, attemptsMade: job.attemptsMade };
-    if (outcome === 'dead-lettered') this.events.warn(fields, `event ${job.data.event.eventId}: dead-lettered: ${error.message}`);
-    else this.events.info(fields, `event ${job.data.event.eventId}: attempt ${job.attemptsMade} will be retried: ${error.message}`);
+    if (outcome === 'dead-lettered') this.events.warn(fields, `event ${fields.eventId}: dead-lettered: ${error.message}`);
+    else this.events.info(fields, `event ${fields.eventId}: attempt ${job.attemptsMade} will be retried: ${error.message}`);
   }
 
   /** Connection errors repeat on every reconnect attempt: log them at most every 10 s. */
@@ -70,6 +71,9 @@ export class NotificationProcessor extends WorkerHost implements OnApplicationBo
   }
 }
 
+/** Read defensively: these run in worker event listeners, where a throw on a malformed job would end the process. */
 function jobFields(job: Job<NotificationJobData>) {
-  return { jobId: job.id, configId: job.data.configId, eventId: job.data.event.eventId, sessionId: job.data.event.sessionId };
+  const data = (job.data ?? {}) as Partial<NotificationJobData>;
+  const event = (data.event ?? {}) as Partial<NotificationJobData['event']>;
+  return { jobId: job.id, configId: data.configId, eventId: event.eventId, sessionId: event.sessionId };
 }

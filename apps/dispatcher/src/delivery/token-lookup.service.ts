@@ -7,6 +7,11 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+/** Text Postgres can hold: no NUL, no lone surrogate. */
+function isStorableText(value: string): boolean {
+  return typeof value === 'string' && !value.includes('\u0000') && (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
 /** Most sessions looked up in one query. */
 export const MAX_LOOKUP_BATCH = 500;
 
@@ -23,6 +28,9 @@ export class TokenLookup {
   constructor(private readonly registrations: RegistrationRepository) {}
 
   find(configId: string, sessionId: string): Promise<LiveToken[]> {
+    // Registrations never hold such ids (they refuse NUL and lone surrogates), and Postgres would
+    // refuse the whole batch's query over one of them: no device, without asking.
+    if (!isStorableText(sessionId) || !isStorableText(configId)) return Promise.resolve([]);
     return new Promise<LiveToken[]>((resolve, reject) => {
       const waiting = this.pending.get(configId) ?? [];
       waiting.push({ sessionId, resolve, reject });

@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { AxpConfigurationRegistry } from '@app/config';
-import { SIGNATURE_HEADER, signedFields, validateAxpEvent, verifyAxpSignature } from '@app/axp';
+import { isWellFormed, SIGNATURE_HEADER, signedFields, validateAxpEvent, verifyAxpSignature } from '@app/axp';
 import { IntakeService } from './intake.service';
 
 export interface CallbackAccepted {
@@ -23,6 +23,9 @@ export class CallbackService {
 
   /** `configId` undefined: the default configuration (the sample connector's path). */
   async accept(configId: string | undefined, signature: string | undefined, body: unknown): Promise<CallbackAccepted> {
+    if (configId !== undefined && !isWellFormed(configId)) {
+      throw badRequest('configId', 'configId must be well-formed Unicode (it holds a lone surrogate)');
+    }
     const configuration = configId === undefined ? this.configurations.default : this.configurations.find(configId);
     if (!configuration) {
       throw new NotFoundException({ message: configId === undefined ? 'no default configuration' : `configId [${configId}] not found` });
@@ -34,12 +37,7 @@ export class CallbackService {
       throw unauthorized(`${SIGNATURE_HEADER} does not match the event`);
     }
     const validation = validateAxpEvent(body);
-    if (!validation.ok) {
-      throw new HttpException(
-        { statusCode: 400, error: 'Bad Request', message: validation.message, field: validation.field },
-        HttpStatus.BAD_REQUEST,
-      );
-    }
+    if (!validation.ok) throw badRequest(validation.field, validation.message);
     const { event } = validation;
     try {
       await this.intake.store({ configId: configuration.id, event, receivedAt: new Date().toISOString() });
@@ -52,6 +50,10 @@ export class CallbackService {
     }
     return { eventId: event.eventId };
   }
+}
+
+function badRequest(field: string, message: string): HttpException {
+  return new HttpException({ statusCode: 400, error: 'Bad Request', message, field }, HttpStatus.BAD_REQUEST);
 }
 
 function unauthorized(message: string): HttpException {

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import {
   confirmReplicas,
@@ -74,21 +74,34 @@ export class NotificationProducer {
   private flush(): void {
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
-    const batch = this.pending;
+    const pending = this.pending;
     this.pending = [];
-    const jobs = batch.map(({ data }) => ({
-      name: JobName.Deliver,
-      data,
-      opts: { ...this.jobOptions, jobId: notificationJobId(data.configId, data.event.eventId) },
-    }));
-    this.queue
-      .addBulk(jobs)
+    // Each job is built on its own: one item that cannot be (whatever its data) fails its own
+    // caller alone, never the batch, and never outside a handler, where it would end the process.
+    const batch: PendingJob[] = [];
+    const jobs: Array<{ name: typeof JobName.Deliver; data: NotificationJobData; opts: JobsOptions }> = [];
+    for (const job of pending) {
+      try {
+        const jobId = notificationJobId(job.data.configId, job.data.event.eventId);
+        jobs.push({ name: JobName.Deliver, data: job.data, opts: { ...this.jobOptions, jobId } });
+        batch.push(job);
+      } catch (error) {
+        job.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    if (jobs.length === 0) return;
+    // Promise.resolve().then: a synchronous throw inside addBulk becomes a rejection of this batch.
+    Promise.resolve()
+      .then(() => this.queue.addBulk(jobs))
       // One WAIT per batch (REDIS_MIN_REPLICAS_ACK): a batch no replica confirmed fails like a
       // refused one, so the intake parks it in the outbox before answering 202.
       .then(() => this.confirmReplicas())
       .then(
         () => batch.forEach((job) => job.resolve()),
-        (error: Error) => batch.forEach((job) => job.reject(error)),
+        (error: unknown) => {
+          const reason = error instanceof Error ? error : new Error(String(error));
+          batch.forEach((job) => job.reject(reason));
+        },
       );
   }
 

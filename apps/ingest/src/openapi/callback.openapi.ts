@@ -12,13 +12,11 @@ import {
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { MAX_FIELD_LENGTH, REQUIRED_EVENT_FIELDS } from '@app/axp';
+import { REQUIRED_EVENT_FIELDS } from '@app/axp';
 import { ErrorBody } from './error-body.view';
 
 const text = (description: string, example: string) => ({
   type: 'string',
-  minLength: 1,
-  maxLength: MAX_FIELD_LENGTH,
   description,
   example,
 });
@@ -28,15 +26,18 @@ export const AXP_EVENT_SCHEMA = {
   type: 'object',
   required: [...REQUIRED_EVENT_FIELDS],
   properties: {
-    eventId: text('unique per event; the idempotency key', '778af6a9-41f8-4153-a3a1-d913b2911b3b'),
+    eventId: { ...text('unique per event; the idempotency key', '778af6a9-41f8-4153-a3a1-d913b2911b3b'), minLength: 1 },
     conversationId: text('the AXP conversation', '1570b603-502e-3dcc-888f-09dda5bd0ea6'),
     customerId: text('the AXP customer', 'customer-id-12345'),
-    sessionId: text('the Omni SDK session whose devices are notified', 'bf813a5d-2e06-4047-bae2-e01da2f69f7c'),
-    eventDate: { type: 'string', format: 'date-time', example: '2024-03-18T11:00:24.481Z' },
+    sessionId: { ...text('the Omni SDK session whose devices are notified', 'bf813a5d-2e06-4047-bae2-e01da2f69f7c'), minLength: 1 },
+    eventDate: {
+      type: 'string',
+      description: 'ISO-8601 (the unpadded 2024-3-13T20:25:39.734Z is normalised); unreadable: the age counts from receipt',
+      example: '2024-03-18T11:00:24.481Z',
+    },
   },
   additionalProperties: {
-    type: 'string',
-    description: 'further string fields are kept and forwarded; others are dropped',
+    description: 'further fields of any JSON type reach the FCM data as strings (3 → "3", objects as JSON)',
   },
 };
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PushMetrics } from '@app/observability';
-import { OutboxRepository } from '@app/persistence';
-import type { NotificationJobData } from '@app/queue';
+import { type OutboxEntry, OutboxRepository } from '@app/persistence';
+import { type NotificationJobData, notificationDataProblem } from '@app/queue';
 import { NotificationProducer } from '../callback/notification-producer.service';
 
 export const RELAY_INTERVAL_MS = 1_000;
@@ -41,13 +41,26 @@ export class OutboxRelayService implements OnApplicationBootstrap, OnApplication
     return this.running;
   }
 
+  /**
+   * Enqueues a batch of rows; any refusal keeps the whole batch (rolled back, tried again). A row
+   * that can never become a job (written by hand or by an older version) would block the outbox for
+   * good: it is logged in full and deleted with the batch instead.
+   */
+  private async move(entries: OutboxEntry<NotificationJobData>[]): Promise<void> {
+    const jobs: Array<Promise<void>> = [];
+    for (const entry of entries) {
+      const problem = notificationDataProblem(entry.data);
+      if (problem === undefined) jobs.push(this.producer.enqueue(entry.data));
+      else this.logger.error({ jobId: entry.jobId, data: entry.data }, `outbox row dropped, it is not a notification: ${problem}`);
+    }
+    await Promise.all(jobs);
+  }
+
   private async drainAll(): Promise<number> {
     let moved = 0;
     try {
       for (;;) {
-        const n = await this.outbox.drain<NotificationJobData>(RELAY_BATCH_SIZE, (entries) =>
-          Promise.all(entries.map((e) => this.producer.enqueue(e.data))).then(() => undefined),
-        );
+        const n = await this.outbox.drain<NotificationJobData>(RELAY_BATCH_SIZE, (entries) => this.move(entries));
         moved += n;
         if (n < RELAY_BATCH_SIZE) break;
       }
