@@ -9,6 +9,7 @@ import { CallbackHttpHandler } from './callback/callback-http.handler';
 import { CallbackService } from './callback/callback.service';
 import { CallbackTelemetry } from './callback/callback-telemetry';
 import { IngestModule } from './ingest.module';
+import { registerFormBodyParser } from './form-body.parser';
 import { registerJsonBodyParser } from './json-body.parser';
 import { setupOpenApi } from './openapi/openapi.setup';
 
@@ -48,10 +49,11 @@ export async function createIngestApp(config: AppConfig, options: IngestAppOptio
     // The client address (rate limit per client) comes from X-Forwarded-For only behind trusted proxies.
     trustProxy: config.ingest.trustProxy,
   });
-  // Only JSON is accepted: without the text/plain parser (and without Nest's form parser, which
-  // `bodyParser: false` leaves out), other media types get 415.
+  // Only JSON is accepted (and forms on the sample's registration routes): without the text/plain
+  // parser (and without Nest's form parser, which `bodyParser: false` leaves out), others get 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
   registerJsonBodyParser(adapter.getInstance(), config.ingest.bodyLimitBytes);
+  registerFormBodyParser(adapter.getInstance(), config.ingest.bodyLimitBytes);
   const app = await NestFactory.create<NestFastifyApplication>(IngestModule.forRoot(config), adapter, {
     bufferLogs: true,
     bodyParser: false,

@@ -26,6 +26,39 @@ describe('sample-compatible registration routes (real Postgres)', () => {
     expect((await t.call('PUT', `${SAMPLE}/${token}`, { configId: 'default', sessionId })).statusCode).toBe(200);
   });
 
+  describe('form-encoded bodies, as the sample parses them', () => {
+    const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+    it('registers from a form and answers the sample shape', async () => {
+      const token = fcmToken();
+      const sessionId = `${randomUUID()} é/+&`;
+      const form = new URLSearchParams({ configId: 'default', sessionId, type: 'ios' }).toString();
+      const res = await t.call('PUT', `${SAMPLE}/${token}`, form, FORM);
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ configId: 'default', sessionId, deviceToken: token, type: 'ios' });
+      const found = await t.call('POST', SEARCH, new URLSearchParams({ sessionId }).toString(), FORM);
+      expect(found.statusCode).toBe(200);
+      expect(found.json()).toMatchObject({ sessionId, deviceToken: token });
+    });
+
+    it('names the field of a bad form value, repeated or missing, with a 400', async () => {
+      const token = fcmToken();
+      const repeated = await t.call('PUT', `${SAMPLE}/${token}`, 'configId=default&sessionId=a&sessionId=b', FORM);
+      expect(repeated.statusCode).toBe(400);
+      expect(repeated.json()).toMatchObject({ field: 'sessionId' });
+      const control = await t.call('PUT', `${SAMPLE}/${token}`, 'configId=default&sessionId=s%00%3A%2F%25', FORM);
+      expect(control.statusCode).toBe(400);
+      expect(control.json()).toMatchObject({ field: 'sessionId' });
+      const broken = await t.call('PUT', `${SAMPLE}/${token}`, 'configId=default&sessionId=%ED%A0%80x%', FORM);
+      expect(broken.statusCode).toBe(200); // invalid UTF-8 reads as U+FFFD, a printable character
+    });
+
+    it('stays JSON-only on our own API: a form there is a 415', async () => {
+      const res = await t.call('PUT', `/v1/registrations/${fcmToken()}`, 'configId=default&sessionId=s', FORM);
+      expect(res.statusCode).toBe(415);
+    });
+  });
+
   it('then finds it by sessionId, and a re-registration to another session moves it', async () => {
     const token = fcmToken();
     const [s1, s2] = [randomUUID(), randomUUID()];
