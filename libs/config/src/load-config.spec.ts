@@ -37,7 +37,7 @@ describe('loadConfig', () => {
         cleanIntervalSeconds: 60,
       },
     });
-    expect(config.fcm.ttlSeconds).toBe(300);
+    expect(config.fcm.ttlSeconds).toBe(86400);
     expect(config.registrations.ttlSeconds).toBe(30 * 86400);
     expect(config.ingest.enqueueTimeoutMs).toBe(500);
     expect(loadConfig('dispatcher', {}).http.port).toBe(3001);

@@ -120,7 +120,9 @@ const envSchema = z.object({
     .default(30),
   DEAD_LETTER_RETENTION_COUNT: int(1, 10_000_000).default(100_000),
   QUEUE_CLEAN_INTERVAL_SECONDS: int(1, 86400).default(60),
-  FCM_TTL_SECONDS: int(0, 28 * 86400).default(300),
+  // A day: a phone offline for hours still hears of the agent's reply when it is back, and the
+  // per-conversation collapse key keeps only the latest push of each conversation (docs/fcm.md).
+  FCM_TTL_SECONDS: int(0, 28 * 86400).default(86400),
   FCM_EMULATOR_HOST: hostPort.optional(),
   FCM_PROJECT_ID: z.string().trim().min(1).optional(),
   FCM_MAX_SOCKETS: int(1, 10000).default(100),
