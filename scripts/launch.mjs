@@ -1,6 +1,6 @@
 /**
- * Entry of `npm run dev` and `npm run demo`: builds when dist/ is missing or older than a source
- * file, then runs the built script in this same process (so signals reach it directly).
+ * Entry of `npm run dev`, `npm run demo` and `npm run openapi`: builds when dist/ is missing or older
+ * than a source file, then runs the built script in this same process (so signals reach it directly).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -17,6 +17,7 @@ const LOCK_STALE_MS = 5 * 60_000;
 const ENTRIES = {
   dev: { entry: 'dist/scripts/dev/dev.js', sourceRoots: SOURCE_ROOTS },
   demo: { entry: 'dist/scripts/demo/demo.js', sourceRoots: ['scripts'] },
+  openapi: { entry: 'dist/scripts/openapi/openapi.js', sourceRoots: SOURCE_ROOTS },
 };
 
 function* sources(dir) {

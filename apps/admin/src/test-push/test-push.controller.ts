@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiNotFoundResponse, ApiServiceUnavailableResponse } from '@nestjs/swagger';
+import { ADMIN_ERROR_SCHEMA, ApiAdminOperation } from '../openapi/admin-api.openapi';
 import { TestPushRequestDto } from './test-push-request.dto';
 import { type TestPushResult, TestPushService } from './test-push.service';
 
@@ -9,6 +11,17 @@ export class TestPushController {
 
   @Post('test-push')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAdminOperation('Send a test push', "Queues a synthetic event (`test: true`) for the session's live devices.")
+  @ApiAcceptedResponse({
+    description: "queued; `tokens` is the number of the session's live registrations",
+    schema: {
+      type: 'object',
+      required: ['eventId', 'jobId', 'tokens'],
+      properties: { eventId: { type: 'string' }, jobId: { type: 'string' }, tokens: { type: 'integer', example: 2 } },
+    },
+  })
+  @ApiNotFoundResponse({ description: '`{"message": "configId [x] not found"}`', schema: ADMIN_ERROR_SCHEMA })
+  @ApiServiceUnavailableResponse({ description: 'the queue or the registration store is unavailable', schema: ADMIN_ERROR_SCHEMA })
   send(@Body() body: TestPushRequestDto): Promise<TestPushResult> {
     return this.testPush.send(body.sessionId, body.configId);
   }
