@@ -21,6 +21,7 @@ import { Rounds } from './lib/rounds';
 import { type DispatchResult, type DispatchVariant, runDispatchScenario } from './scenarios/dispatch.scenario';
 import { runEndToEnd } from './scenarios/end-to-end.scenario';
 import { type IngestResult, runIngestScenario } from './scenarios/ingest.scenario';
+import { formatSoak, runSoak } from './scenarios/soak.scenario';
 import { formatSummary, summarise } from './profiling/profile-summary';
 
 const INGEST_VARIANTS: IntakeVariant[] = ['floor-a', 'floor-b', 'naive-nest', 'ours'];
@@ -101,8 +102,19 @@ async function runGroups(ctx: BenchContext, report: BenchReport): Promise<void> 
     }
     report.ingest.push(...rounds.medians());
   }
-  const needsEmulator = options.groups.has('dispatch') || options.groups.has('e2e');
   const missing = (['emulator', 'dispatcher', 'ingest'] as const).filter((app) => !isBuilt(app));
+  if (options.groups.has('soak')) {
+    if (missing.length > 0) skip(report, `soak: not built: ${missing.join(', ')} (npm run build)`);
+    else {
+      const result = await attempt(report, `soak (${options.soakRate} callbacks/s for ${options.soakSeconds} s)`, () => runSoak(ctx, options.resultsDir));
+      if (result) {
+        report.soak = result;
+        report.problems.push(...result.problems);
+        log(`  ${result.achievedRate} callbacks/s sustained; chart ${result.chart}`);
+      }
+    }
+  }
+  const needsEmulator = options.groups.has('dispatch') || options.groups.has('e2e');
   if (needsEmulator && missing.length > 0) {
     skip(report, `dispatch and end-to-end: not built: ${missing.join(', ')} (npm run build)`);
     return;
@@ -212,7 +224,7 @@ async function main(): Promise<number> {
   mkdirSync(options.resultsDir, { recursive: true });
   const file = join(options.resultsDir, options.smoke ? 'smoke.json' : 'latest.json');
   writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${formatReport(report)}\n\nResults: ${file}\n`);
+  process.stdout.write(`\n${formatReport(report)}\n${report.soak ? `\n${formatSoak(report.soak)}\n` : ''}\nResults: ${file}\n`);
   if (options.profile) printProfiles(join(options.resultsDir, 'profiles'), Date.parse(report.startedAt));
   return report.problems.length > 0 ? 1 : 0;
 }

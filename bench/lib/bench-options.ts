@@ -4,8 +4,10 @@
  */
 import { resolve } from 'node:path';
 
-export type ScenarioGroup = 'ingest' | 'dispatch' | 'e2e';
-export const SCENARIO_GROUPS: readonly ScenarioGroup[] = ['ingest', 'dispatch', 'e2e'];
+export type ScenarioGroup = 'ingest' | 'dispatch' | 'e2e' | 'soak';
+export const SCENARIO_GROUPS: readonly ScenarioGroup[] = ['ingest', 'dispatch', 'e2e', 'soak'];
+/** Without --only: the soak (20 minutes by default) runs only when asked for, or shortened in smoke mode. */
+const DEFAULT_GROUPS: readonly ScenarioGroup[] = ['ingest', 'dispatch', 'e2e'];
 
 export interface BenchOptions {
   smoke: boolean;
@@ -30,6 +32,10 @@ export interface BenchOptions {
   e2eDurationSec: number;
   /** Tokens per session in the end-to-end scenario. */
   e2eTokensPerSession: number;
+  /** Callbacks per second of the soak (--soak-rate). */
+  soakRate: number;
+  /** Length of the soak's load in seconds (--soak-minutes, may be fractional). */
+  soakSeconds: number;
   /** CPU-profiles our apps over each measured window (bench/results/profiles/*.cpuprofile). */
   profile: boolean;
   /** LOG_LEVEL of our apps under load (production default: info). */
@@ -74,7 +80,7 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
   const flags = parseArgs(argv);
   const known = new Set([
     'smoke', 'only', 'variants', 'repeat', 'connections', 'duration', 'amount', 'jobs', 'concurrency', 'tokens',
-    'e2e-rate', 'e2e-duration', 'e2e-tokens', 'profile', 'log-level', 'node-options', 'app-env', 'results-dir',
+    'e2e-rate', 'e2e-duration', 'e2e-tokens', 'soak-rate', 'soak-minutes', 'profile', 'log-level', 'node-options', 'app-env', 'results-dir',
   ]);
   for (const name of Object.keys(flags)) {
     if (!known.has(name)) throw new Error(`unknown flag --${name}; known: ${[...known].map((k) => `--${k}`).join(', ')}`);
@@ -87,10 +93,17 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
     return Number(value);
   };
   const bool = (flag: string): boolean => ['true', '1', 'yes'].includes((get(flag) ?? 'false').toLowerCase());
+  const minutes = (flag: string, fallback: number): number => {
+    const value = get(flag);
+    if (value === undefined || value === '') return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) throw new Error(`--${flag} (or ${envName(flag)}) must be a number of minutes above 0, got '${value}'`);
+    return Number(value);
+  };
 
   const smoke = bool('smoke');
   const groups = new Set<ScenarioGroup>();
-  for (const name of (get('only') ?? SCENARIO_GROUPS.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
+  const defaults = smoke ? SCENARIO_GROUPS : DEFAULT_GROUPS;
+  for (const name of (get('only') ?? defaults.join(',')).split(',').map((s) => s.trim()).filter(Boolean)) {
     if (!SCENARIO_GROUPS.includes(name as ScenarioGroup)) throw new Error(`--only: '${name}' is not one of ${SCENARIO_GROUPS.join(', ')}`);
     groups.add(name as ScenarioGroup);
   }
@@ -115,6 +128,8 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
     e2eRate: int('e2e-rate', smoke ? 200 : 1_000),
     e2eDurationSec: int('e2e-duration', smoke ? 2 : 30),
     e2eTokensPerSession: int('e2e-tokens', 1),
+    soakRate: int('soak-rate', smoke ? 100 : 500),
+    soakSeconds: Math.round(minutes('soak-minutes', smoke ? 1.25 : 20) * 60),
     profile: bool('profile'),
     logLevel: get('log-level') ?? 'info',
     appNodeOptions: get('node-options'),

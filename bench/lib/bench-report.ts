@@ -5,6 +5,7 @@
 import type { DispatchResult } from '../scenarios/dispatch.scenario';
 import type { EndToEndResult } from '../scenarios/end-to-end.scenario';
 import type { IngestResult } from '../scenarios/ingest.scenario';
+import type { SoakResult } from '../scenarios/soak.scenario';
 import type { WindowUsage } from './process-sampler';
 
 export interface MachineInfo {
@@ -34,6 +35,7 @@ export interface BenchReport {
   ingest: IngestResult[];
   dispatch: DispatchResult[];
   endToEnd?: EndToEndResult;
+  soak?: SoakResult;
   targets: Target[];
   skipped: string[];
   problems: string[];
