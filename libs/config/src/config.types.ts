@@ -17,8 +17,39 @@ export interface AxpConfiguration {
   fcm: {
     projectId?: string;
     credentialsFile?: string;
+    /** A stored configuration's service account, decrypted in memory only. */
+    serviceAccount?: FcmServiceAccount;
   };
   ios: IosAlertConfig;
+  /** 'environment' (AXP_SECRET / AXP_CONFIG_FILE, read-only) or 'store' (managed through the admin API). */
+  source?: 'environment' | 'store';
+  name?: string;
+  /** When a stored configuration last changed; tells the dispatcher to replace its FCM app. */
+  version?: string;
+}
+
+export interface FcmServiceAccount {
+  projectId?: string;
+  clientEmail: string;
+  privateKey: string;
+}
+
+/** Stored configurations: the key that encrypts their secrets, and how often each replica re-reads them. */
+export interface ConfigStoreConfig {
+  /** CONFIG_ENCRYPTION_KEY: 32 bytes (base64); checked when a stored configuration needs it. */
+  encryptionKey?: Buffer;
+  /** CONFIG_ENCRYPTION_KEY_PREVIOUS: still decrypts while the key is being rotated. */
+  previousEncryptionKey?: Buffer;
+  refreshSeconds: number;
+}
+
+/** How the customer JWT of an app registration is verified (REGISTRATION_JWT_*). */
+export interface CustomerTokenConfig {
+  key: { type: 'jwks'; url: string } | { type: 'public-key'; pem: string } | { type: 'secret'; secret: string };
+  issuer: string;
+  audience: string;
+  /** The claim that holds the AXP customerId ('sub' by default). */
+  customerClaim: string;
 }
 
 export interface RedisConfig {
@@ -78,9 +109,18 @@ export interface AppConfig {
   };
   registrations: {
     auth: 'api-key' | 'none';
+    /** Server keys (REGISTRATION_API_KEYS): every registration route. */
     apiKeys: string[];
+    /** App keys (REGISTRATION_APP_KEYS), shipped inside apps: one registration by its device token only. */
+    appKeys: string[];
     ttlSeconds: number;
     rateLimitPerMinute: number;
+    /** Requests per minute per presented key, on top of the per-client limit. */
+    keyRateLimitPerMinute: number;
+    /** The oldest registrations of a session beyond this many are dropped. */
+    maxDevicesPerSession: number;
+    /** Set when registrations bind to the customer named by a verified JWT. */
+    customerToken?: CustomerTokenConfig;
   };
   dispatch: {
     concurrency: number;
@@ -100,5 +140,8 @@ export interface AppConfig {
     credentialsFile?: string;
     maxSockets: number;
   };
+  /** The delivery history in Postgres: written by the dispatcher, day partitions dropped after `retentionDays`. */
+  history: { enabled: boolean; retentionDays: number };
   admin: { username?: string; password?: string };
+  configStore: ConfigStoreConfig;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { AppConfig, AppName, AxpConfiguration, IosAlertConfig } from './config.types';
+import { buildCustomerTokenConfig } from './customer-token.config';
 
 /** Thrown at start when the environment cannot make a valid configuration; lists every problem found. */
 export class ConfigError extends Error {
@@ -13,8 +14,8 @@ export class ConfigError extends Error {
 export type Env = Record<string, string | undefined>;
 
 const DEFAULT_PORTS: Record<AppName, number> = { ingest: 3000, dispatcher: 3001, admin: 3002, tool: 0 };
-const DEFAULT_IOS_ALERT: IosAlertConfig = { title: 'New message', body: 'You have a new message.' };
-const CONFIG_ID = /^[A-Za-z0-9._-]{1,128}$/;
+export const DEFAULT_IOS_ALERT: IosAlertConfig = { title: 'New message', body: 'You have a new message.' };
+export const CONFIG_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 const int = (min: number, max: number) =>
   z
@@ -65,6 +66,15 @@ const postgresUrl = z
   .trim()
   .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://');
 
+/** 32 random bytes in base64, as `openssl rand -base64 32` prints them (AES-256-GCM of stored secrets). */
+const encryptionKey = z
+  .string()
+  .trim()
+  .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+    message: 'must be 32 random bytes in base64 (44 characters), as `openssl rand -base64 32` prints them',
+  })
+  .transform((v) => Buffer.from(v, 'base64'));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -101,6 +111,15 @@ const envSchema = z.object({
   REGISTRATION_API_KEYS: z.string().optional(),
   REGISTRATION_TTL: duration.default(30 * 86400),
   REGISTRATION_RATE_LIMIT: int(1, 1_000_000).default(600),
+  REGISTRATION_APP_KEYS: z.string().optional(),
+  REGISTRATION_KEY_RATE_LIMIT: int(1, 10_000_000).default(60_000),
+  REGISTRATION_MAX_DEVICES_PER_SESSION: int(1, 1000).default(10),
+  REGISTRATION_JWT_JWKS_URL: z.string().trim().url('must be an https:// (or http://) URL of a JWKS').optional(),
+  REGISTRATION_JWT_PUBLIC_KEY: z.string().trim().min(1).optional(),
+  REGISTRATION_JWT_SECRET: z.string().min(32, 'must be at least 32 characters (an HS256 secret)').optional(),
+  REGISTRATION_JWT_ISSUER: z.string().trim().min(1).optional(),
+  REGISTRATION_JWT_AUDIENCE: z.string().trim().min(1).optional(),
+  REGISTRATION_JWT_CUSTOMER_CLAIM: z.string().trim().min(1).default('sub'),
   DISPATCH_CONCURRENCY: int(1, 1000).default(50),
   DISPATCH_BACKOFF_MS: int(1, 3_600_000).default(1000),
   DISPATCH_MAX_ATTEMPTS: int(1, 100).default(8),
@@ -120,6 +139,8 @@ const envSchema = z.object({
     .default(30),
   DEAD_LETTER_RETENTION_COUNT: int(1, 10_000_000).default(100_000),
   QUEUE_CLEAN_INTERVAL_SECONDS: int(1, 86400).default(60),
+  HISTORY_ENABLED: bool.default(true),
+  HISTORY_RETENTION_DAYS: int(1, 3650).default(30),
   // A day: a phone offline for hours still hears of the agent's reply when it is back, and the
   // per-conversation collapse key keeps only the latest push of each conversation (docs/fcm.md).
   FCM_TTL_SECONDS: int(0, 28 * 86400).default(86400),
@@ -128,6 +149,9 @@ const envSchema = z.object({
   FCM_MAX_SOCKETS: int(1, 10000).default(100),
   GOOGLE_APPLICATION_CREDENTIALS: z.string().trim().min(1).optional(),
   ADMIN_USERNAME: z.string().min(1).optional(),
+  CONFIG_ENCRYPTION_KEY: encryptionKey.optional(),
+  CONFIG_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
+  CONFIG_REFRESH_SECONDS: int(1, 3600).default(30),
   ADMIN_PASSWORD: z.string().min(1).optional(),
 });
 
@@ -245,7 +269,12 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
   }
 
   const apiKeys = list(env.REGISTRATION_API_KEYS);
-  if (app === 'ingest' && env.REGISTRATION_AUTH === 'api-key' && apiKeys.length === 0) {
+  const appKeys = list(env.REGISTRATION_APP_KEYS);
+  const customerToken = buildCustomerTokenConfig(env, problems);
+  if (appKeys.some((k) => apiKeys.includes(k))) {
+    problems.push('REGISTRATION_APP_KEYS: a key cannot be both an app key and a server key (REGISTRATION_API_KEYS)');
+  }
+  if (app === 'ingest' && env.REGISTRATION_AUTH === 'api-key' && apiKeys.length === 0 && appKeys.length === 0) {
     problems.push(
       'REGISTRATION_API_KEYS: set at least one key for the registration API (comma-separated), or set REGISTRATION_AUTH=none to serve it without authentication',
     );
@@ -298,8 +327,12 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
     registrations: {
       auth: env.REGISTRATION_AUTH,
       apiKeys,
+      appKeys,
       ttlSeconds: env.REGISTRATION_TTL,
       rateLimitPerMinute: env.REGISTRATION_RATE_LIMIT,
+      keyRateLimitPerMinute: env.REGISTRATION_KEY_RATE_LIMIT,
+      maxDevicesPerSession: env.REGISTRATION_MAX_DEVICES_PER_SESSION,
+      customerToken,
     },
     dispatch: {
       concurrency: env.DISPATCH_CONCURRENCY,
@@ -322,6 +355,12 @@ export function loadConfig(app: AppName, source: Env): AppConfig {
       credentialsFile: env.GOOGLE_APPLICATION_CREDENTIALS,
       maxSockets: env.FCM_MAX_SOCKETS,
     },
+    history: { enabled: env.HISTORY_ENABLED, retentionDays: env.HISTORY_RETENTION_DAYS },
     admin: { username: env.ADMIN_USERNAME, password: env.ADMIN_PASSWORD },
+    configStore: {
+      encryptionKey: env.CONFIG_ENCRYPTION_KEY,
+      previousEncryptionKey: env.CONFIG_ENCRYPTION_KEY_PREVIOUS,
+      refreshSeconds: env.CONFIG_REFRESH_SECONDS,
+    },
   };
 }

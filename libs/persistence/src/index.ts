@@ -7,3 +7,8 @@ export * from './outbox.entity';
 export * from './outbox.repository';
 export * from './database-connector.service';
 export * from './delivery-ledger.repository';
+export * from './axp-configuration.repository';
+export * from './configuration-sync.service';
+export * from './configuration-sync.module';
+export * from './stored-configuration.codec';
+export * from './history';

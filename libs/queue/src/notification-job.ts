@@ -16,6 +16,8 @@ export interface NotificationJobData {
   pendingTokens?: string[];
   /** ISO-8601 time an operator replayed this event from the dead-letter queue: its expiry clock restarts then. */
   replayedAt?: string;
+  /** Where the ingest stored the event: 'outbox' when Redis was away (the relay queued it later); absent means the queue. */
+  storedIn?: 'queue' | 'outbox';
 }
 
 export type DeadLetterReason =

@@ -14,10 +14,15 @@ export interface DeliveryResult {
   pruned: number;
 }
 
-export type TokenResult =
+export type TokenResult = (
   | { token: string; outcome: 'delivered' | 'already-delivered' | 'prune'; code?: string; message?: string }
   | { token: string; outcome: 'retry'; code: string; message: string; retryInMs?: number }
-  | { token: string; outcome: 'reject'; reason: 'payload-too-large' | 'rejected'; code: string; message: string };
+  | { token: string; outcome: 'reject'; reason: 'payload-too-large' | 'rejected'; code: string; message: string }
+) & {
+  /** For the delivery history: FCM's message name when delivered, and how long FCM took. */
+  messageName?: string;
+  latencyMs?: number;
+};
 
 /** A transient failure of some tokens: thrown so that BullMQ's exponential back-off applies. */
 export class TransientDeliveryError extends Error {

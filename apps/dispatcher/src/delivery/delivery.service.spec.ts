@@ -10,6 +10,7 @@ import type { Claim, DeliveryLedger, LedgerSession } from './delivery-ledger.ser
 import type { PushMetrics } from '@app/observability';
 import { DeliveryService } from './delivery.service';
 import type { TokenLookup } from './token-lookup.service';
+import type { DeliveryHistory } from '../history/delivery-history.service';
 
 const config = loadConfig('dispatcher', { AXP_SECRET: 's' });
 const event = {
@@ -44,6 +45,7 @@ describe('DeliveryService', () => {
   let deadLetters: jest.Mocked<Pick<DeadLetterWriter, 'write'>>;
   let metrics: jest.Mocked<Pick<PushMetrics, 'fcmSend' | 'fcmError'>>;
   let session: jest.Mocked<LedgerSession>;
+  let history: jest.Mocked<Pick<DeliveryHistory, 'attempt' | 'ended'>>;
   let service: DeliveryService;
 
   const claims = (entries: Record<string, Claim>) => {
@@ -62,6 +64,7 @@ describe('DeliveryService', () => {
     };
     deadLetters = { write: jest.fn().mockResolvedValue('dl') };
     metrics = { fcmSend: jest.fn(), fcmError: jest.fn() };
+    history = { attempt: jest.fn(), ended: jest.fn() };
     service = new DeliveryService(
       config,
       new AxpConfigurationRegistry(config),
@@ -71,6 +74,7 @@ describe('DeliveryService', () => {
       ledger as unknown as DeliveryLedger,
       deadLetters as unknown as DeadLetterWriter,
       metrics as unknown as PushMetrics,
+      history as unknown as DeliveryHistory,
     );
   });
 
@@ -99,6 +103,14 @@ describe('DeliveryService', () => {
     expect(session.delivered).toHaveBeenCalledWith('a');
     expect(session.release).toHaveBeenCalledWith('b');
     expect(deadLetters.write).not.toHaveBeenCalled();
+    const [, , results, lastAttempt] = history.attempt.mock.calls[0];
+    expect(lastAttempt).toBe(false);
+    expect(results).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ token: 'a', outcome: 'delivered', messageName: 'm', latencyMs: expect.any(Number) }),
+        expect.objectContaining({ token: 'b', outcome: 'retry', code: 'messaging/internal-error' }),
+      ]),
+    );
   });
 
   it('delays the job, without an attempt, when every remaining token is claimed by another send', async () => {

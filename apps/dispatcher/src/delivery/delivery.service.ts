@@ -14,6 +14,7 @@ import { type DeliveryResult, type TokenResult, TransientDeliveryError } from '.
 import { DeliveryLedger, type LedgerSession } from './delivery-ledger.service';
 import { eventAge } from './event-expiry';
 import { TokenLookup } from './token-lookup.service';
+import { DeliveryHistory } from '../history/delivery-history.service';
 
 type Target = LiveToken & { message: ReturnType<typeof buildFcmMessage> };
 
@@ -35,6 +36,7 @@ export class DeliveryService {
     private readonly ledger: DeliveryLedger,
     private readonly deadLetters: DeadLetterWriter,
     private readonly metrics: PushMetrics,
+    private readonly history: DeliveryHistory,
   ) {
     this.maxAgeSeconds = config.dispatch.maxAgeSeconds;
     this.maxAttempts = config.dispatch.maxAttempts;
@@ -51,10 +53,12 @@ export class DeliveryService {
     const { configId, event } = job.data;
     const configuration = this.configurations.find(configId);
     if (!configuration || !this.fcm.knows(configId)) {
+      this.history.ended(job, 'dead-lettered', `configuration '${configId}' is not known to this dispatcher`);
       return this.fail(job, { reason: 'configuration', lastError: `configuration '${configId}' is not known to this dispatcher` });
     }
     const age = eventAge(job.data);
     if (age.ageMs > this.maxAgeSeconds * 1000) {
+      this.history.ended(job, 'dead-lettered', `expired: ${Math.round(age.ageMs / 1000)} s old`);
       await this.deadLetters.write(job, {
         reason: 'expired',
         lastError: `the event is ${Math.round(age.ageMs / 1000)} s old (counted from ${age.countedFrom}), over the ${this.maxAgeSeconds} s limit`,
@@ -64,6 +68,7 @@ export class DeliveryService {
     }
     const live = await this.transient(job, 'token lookup', () => this.liveTokens(job.data));
     if (live.length === 0) {
+      this.history.attempt(job, live, [], false);
       return { outcome: 'no-device', devices: 0, delivered: 0, alreadyDelivered: 0, pruned: 0 };
     }
 
@@ -82,6 +87,7 @@ export class DeliveryService {
       const session = await this.transient(job, 'delivery ledger', () => this.ledger.claim(configId, event.eventId, tokens));
       results.push(...(await Promise.all(targets.map((target) => this.sendOne(configId, target, session)))));
     }
+    this.history.attempt(job, live, results, this.isLastAttempt(job));
     return this.settle(job, lockToken, live.length, results);
   }
 
@@ -139,16 +145,17 @@ export class DeliveryService {
     }
     const started = performance.now();
     const result = await this.fcm.send(configId, target.message);
-    this.metrics.fcmSend((performance.now() - started) / 1000);
+    const latencyMs = performance.now() - started;
+    this.metrics.fcmSend(latencyMs / 1000);
     if (result.outcome !== 'delivered') this.metrics.fcmError(result.code);
     if (result.outcome === 'delivered') {
       // FCM accepted it: if the mark is lost, only a crash-and-retry within the claim TTL could re-send.
       await session.delivered(token).catch((error: Error) => this.ledgerWarning(token, error));
-      return { token, outcome: 'delivered' };
+      return { token, outcome: 'delivered', messageName: result.messageId, latencyMs };
     }
     await session.release(token).catch((error: Error) => this.ledgerWarning(token, error));
-    if (result.outcome === 'reject') return { token, outcome: 'reject', reason: 'rejected', code: result.code, message: result.message };
-    return { token, outcome: result.outcome, code: result.code, message: result.message };
+    if (result.outcome === 'reject') return { token, outcome: 'reject', reason: 'rejected', code: result.code, message: result.message, latencyMs };
+    return { token, outcome: result.outcome, code: result.code, message: result.message, latencyMs };
   }
 
   /** Live registrations of the session; on a retry only those still pending (their platform is needed again). */
@@ -187,6 +194,7 @@ export class DeliveryService {
       return await fn();
     } catch (error) {
       const lastError = `${step} failed: ${(error as Error).message}`;
+      this.history.ended(job, this.isLastAttempt(job) ? 'dead-lettered' : 'retrying', lastError);
       if (this.isLastAttempt(job)) return this.fail(job, { reason: 'exhausted', lastError, undeliveredTokens: job.data.pendingTokens });
       throw new TransientDeliveryError(lastError);
     }

@@ -35,7 +35,7 @@ export class IntakeService {
       return 'queue';
     } catch (queueError) {
       try {
-        await this.outbox.save({ jobId: notificationJobId(data.configId, data.event.eventId), data });
+        await this.outbox.save({ jobId: notificationJobId(data.configId, data.event.eventId), data: { ...data, storedIn: 'outbox' } });
         this.metrics.outboxWrite();
         return 'outbox';
       } catch (outboxError) {

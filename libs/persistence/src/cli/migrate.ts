@@ -1,5 +1,6 @@
 import { configFromEnvironment } from '@app/config';
 import { createDataSource } from '../data-source';
+import { maintainHistoryPartitions } from '../history/history-partitions';
 
 /**
  * `npm run migrate` applies every pending migration to DATABASE_URL;
@@ -19,6 +20,9 @@ async function main(): Promise<void> {
       process.stdout.write(
         applied.length ? `applied: ${applied.map((m) => m.name).join(', ')}\n` : 'schema is up to date\n',
       );
+      // The history's day partitions for the configured retention, as the apps keep them.
+      const partitions = await maintainHistoryPartitions(dataSource, config.history.retentionDays);
+      process.stdout.write(`history partitions: ${partitions.created.length} created, ${partitions.dropped.length} dropped\n`);
     }
   } finally {
     await dataSource.destroy();

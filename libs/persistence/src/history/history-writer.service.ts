@@ -1,0 +1,225 @@
+/**
+ * Writes the delivery history off the hot path: callers hand over an attempt's rows and return at
+ * once; a timer flushes the bounded buffer every 250 ms (sooner when a batch is full) with one
+ * multi-row insert per table. When Postgres is away the rows wait, up to the cap; beyond it, or
+ * past the retention, they are dropped and counted (axp_history_rows_dropped_total).
+ */
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { maskToken, METRICS_REGISTRY } from '@app/observability';
+import { retentionStart } from './history-partitions';
+import { HistoryRepository, tokenDigest } from './history.repository';
+import type { HistoryAttemptRow, HistoryDeviceRow, HistoryEventRow, HistoryStoredIn } from './history.types';
+
+export const HISTORY_FLUSH_INTERVAL_MS = 250;
+export const HISTORY_BATCH_ROWS = 2_000;
+export const HISTORY_BUFFER_CAP_ROWS = 50_000;
+const MAX_BACKOFF_MS = 5_000;
+
+/** One attempt of one event, as the dispatcher knows it; full tokens here are masked and digested before buffering. */
+export interface HistoryAttemptInput {
+  configId: string;
+  eventId: string;
+  sessionId: string;
+  customerId?: string;
+  conversationId?: string;
+  receivedAt: string;
+  storedIn?: HistoryStoredIn;
+  attempt: number;
+  /** The event's outcome after this attempt. */
+  outcome: string;
+  detail?: string;
+  devices: Array<{ token: string; platform?: string; outcome: string; code?: string; messageName?: string; latencyMs?: number }>;
+}
+
+interface Entry {
+  event: HistoryEventRow;
+  attempt: HistoryAttemptRow;
+  devices: HistoryDeviceRow[];
+}
+
+const rowsOf = (entry: Entry) => 2 + entry.devices.length;
+
+@Injectable()
+export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(HistoryWriter.name);
+  private readonly instance = `${hostname()}/${process.pid}`.slice(0, 160);
+  private readonly enabled: boolean;
+  private readonly retentionDays: number;
+  private buffer: Entry[] = [];
+  private bufferedRows = 0;
+  private flushing?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+  private retryAt = 0;
+  private backoffMs = 250;
+  private lastWarnAt = 0;
+  private readonly dropped: Counter<'reason'>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly repository: HistoryRepository,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+  ) {
+    this.enabled = config.history.enabled;
+    this.retentionDays = config.history.retentionDays;
+    this.dropped = new Counter({
+      name: 'axp_history_rows_dropped_total',
+      help: 'Delivery history rows not written: buffer full while Postgres was away, or past the retention',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    const buffered = () => this.bufferedRows;
+    new Gauge({
+      name: 'axp_history_buffered_rows',
+      help: 'Delivery history rows waiting to be written',
+      registers: [registry],
+      collect() {
+        this.set(buffered());
+      },
+    });
+  }
+
+  get pendingRows(): number {
+    return this.bufferedRows;
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.timer = setInterval(() => void this.flush(), HISTORY_FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Buffers an attempt's rows; never throws and never waits. */
+  record(input: HistoryAttemptInput): void {
+    if (!this.enabled) return;
+    try {
+      const entry = this.entry(input);
+      if (entry.event.receivedAt.getTime() < retentionStart(this.retentionDays)) {
+        this.dropped.inc({ reason: 'past-retention' }, rowsOf(entry));
+        return;
+      }
+      if (this.bufferedRows + rowsOf(entry) > HISTORY_BUFFER_CAP_ROWS) {
+        this.dropped.inc({ reason: 'buffer-full' }, rowsOf(entry));
+        return;
+      }
+      this.buffer.push(entry);
+      this.bufferedRows += rowsOf(entry);
+      if (this.bufferedRows >= HISTORY_BATCH_ROWS) setImmediate(() => void this.flush());
+    } catch (error) {
+      this.warn(`history row not buffered: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes what is buffered, batch after batch, until empty or a write fails (shutdown, tests). */
+  async drain(): Promise<void> {
+    this.retryAt = 0;
+    for (let rows = -1; this.bufferedRows > 0 && this.bufferedRows !== rows; ) {
+      rows = this.bufferedRows;
+      await this.flush(true);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.drain();
+    if (this.bufferedRows > 0) this.logger.warn(`${this.bufferedRows} history row(s) not written before shutdown`);
+  }
+
+  /** One batch: at most one flush at a time; after a failure, waits with back-off before the next. */
+  private async flush(force = false): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.buffer.length === 0 || (!force && Date.now() < this.retryAt)) return;
+    this.flushing = this.writeBatch().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async writeBatch(): Promise<void> {
+    let rows = 0;
+    let count = 0;
+    while (count < this.buffer.length && rows < HISTORY_BATCH_ROWS) rows += rowsOf(this.buffer[count++]);
+    const batch = this.buffer.slice(0, count);
+    this.buffer = this.buffer.slice(count);
+    try {
+      await this.repository.insert(
+        latestEvents(batch),
+        batch.map((e) => e.attempt),
+        batch.flatMap((e) => e.devices),
+      );
+      this.bufferedRows -= rows;
+      this.backoffMs = 250;
+    } catch (error) {
+      if (isPermanent(error)) {
+        // A batch Postgres refuses for what it holds would block every later one: drop it, counted.
+        this.bufferedRows -= rows;
+        this.dropped.inc({ reason: 'refused' }, rows);
+        this.warn(`history batch of ${rows} row(s) refused: ${(error as Error).message}`);
+        return;
+      }
+      // Back at the head, in order: written once Postgres answers again.
+      this.buffer = [...batch, ...this.buffer];
+      this.retryAt = Date.now() + this.backoffMs;
+      this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+      this.warn(`history not written (${this.bufferedRows} row(s) waiting): ${(error as Error).message}`);
+    }
+  }
+
+  private entry(input: HistoryAttemptInput): Entry {
+    const at = new Date();
+    const parsed = Date.parse(input.receivedAt);
+    // Rows are placed by receipt time: an unreadable or future one (a skewed clock) is placed now.
+    const receivedAt = new Date(Number.isNaN(parsed) || parsed > at.getTime() ? at.getTime() : parsed);
+    const key = { configId: input.configId, eventId: input.eventId, receivedAt };
+    return {
+      event: {
+        ...key,
+        sessionId: input.sessionId,
+        customerId: input.customerId ?? null,
+        conversationId: input.conversationId ?? null,
+        storedIn: input.storedIn ?? 'queue',
+        outcome: input.outcome,
+        attempts: input.attempt,
+        updatedAt: at,
+      },
+      attempt: { ...key, attempt: input.attempt, at, instance: this.instance, result: input.outcome, detail: input.detail ?? null },
+      devices: input.devices.map((device) => ({
+        ...key,
+        attempt: input.attempt,
+        at,
+        tokenDigest: tokenDigest(device.token),
+        tokenMasked: maskToken(device.token).slice(0, 32),
+        platform: device.platform ?? null,
+        outcome: device.outcome,
+        code: device.code?.slice(0, 128) ?? null,
+        messageName: device.messageName ?? null,
+        latencyMs: device.latencyMs === undefined ? null : Math.round(device.latencyMs),
+      })),
+    };
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarnAt < 10_000) return;
+    this.lastWarnAt = Date.now();
+    this.logger.warn(message);
+  }
+}
+
+/** One row per event key (an upsert may not touch a row twice): the latest outcome, the highest attempt. */
+function latestEvents(batch: Entry[]): HistoryEventRow[] {
+  const byKey = new Map<string, HistoryEventRow>();
+  for (const { event } of batch) {
+    const key = `${event.configId}\u0000${event.eventId}\u0000${event.receivedAt.toISOString()}`;
+    const seen = byKey.get(key);
+    if (!seen || seen.updatedAt <= event.updatedAt) {
+      byKey.set(key, { ...event, attempts: Math.max(event.attempts, seen?.attempts ?? 0) });
+    }
+  }
+  return [...byKey.values()];
+}
+
+/** SQLSTATE classes of errors about the data or schema (22, 23, 42): retrying the same rows cannot help. */
+function isPermanent(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23|42)/.test(code);
+}

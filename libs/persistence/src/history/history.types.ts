@@ -1,0 +1,89 @@
+/** Rows of the delivery history (tables history_events, history_attempts, history_devices). */
+
+/** Where the ingest stored the event before the dispatcher took it. */
+export type HistoryStoredIn = 'queue' | 'outbox';
+
+/**
+ * A device's outcome in one attempt. Open-ended: `delivered`, `pruned`, `retrying`, `rejected`,
+ * `dead-lettered`, `already-delivered`, and whatever a later check adds.
+ */
+export type HistoryDeviceOutcome = string;
+
+export interface HistoryEventRow {
+  configId: string;
+  eventId: string;
+  sessionId: string;
+  customerId: string | null;
+  conversationId: string | null;
+  receivedAt: Date;
+  storedIn: HistoryStoredIn;
+  /** The latest outcome: delivered, pruned, no-device, retrying, dead-lettered, ... */
+  outcome: string;
+  attempts: number;
+  updatedAt: Date;
+}
+
+export interface HistoryAttemptRow {
+  configId: string;
+  eventId: string;
+  receivedAt: Date;
+  attempt: number;
+  at: Date;
+  /** The dispatcher that made it: hostname/pid. */
+  instance: string;
+  result: string;
+  detail: string | null;
+}
+
+export interface HistoryDeviceRow {
+  configId: string;
+  eventId: string;
+  receivedAt: Date;
+  attempt: number;
+  at: Date;
+  /** sha256 of the full token, base64url: found by a full token, never turned back into one. */
+  tokenDigest: string;
+  tokenMasked: string;
+  platform: string | null;
+  outcome: HistoryDeviceOutcome;
+  /** FCM's error code (pruned, retrying, rejected) or why the dispatcher refused. */
+  code: string | null;
+  /** FCM's message name when delivered. */
+  messageName: string | null;
+  latencyMs: number | null;
+}
+
+/** One event as the admin API shows it. */
+export interface HistoryEventView {
+  configId: string;
+  eventId: string;
+  sessionId: string;
+  customerId: string | null;
+  conversationId: string | null;
+  receivedAt: string;
+  storedIn: HistoryStoredIn;
+  outcome: string;
+  updatedAt: string;
+  attempts?: Array<{ attempt: number; at: string; instance: string; result: string; detail: string | null }>;
+  devices?: Array<{
+    token: string;
+    platform: string | null;
+    outcome: string;
+    code?: string;
+    messageName?: string;
+    at: string;
+    attempt: number;
+    latencyMs: number | null;
+  }>;
+}
+
+export interface HistorySearch {
+  configId?: string;
+  eventId?: string;
+  sessionId?: string;
+  customerId?: string;
+  tokenDigest?: string;
+  from?: Date;
+  to?: Date;
+  limit: number;
+}
