@@ -40,6 +40,8 @@ export interface SoakResult {
   sent: number;
   statusCounts: Record<string, number>;
   pushesAccepted: number;
+  /** Pushes FCM accepted per second of load: what the dispatcher sustained. */
+  pushesPerSec: number;
   pushesFailed: number;
   deadLetterEntriesAtEnd: number;
   warmupSec: number;
@@ -108,7 +110,11 @@ export async function runSoak(ctx: BenchContext, resultsDir: string): Promise<So
       await Promise.race([finished.catch(() => undefined), new Promise((r) => setTimeout(r, sampleMs))]);
       if (done) break;
       await rearmTransientFailures(emulator, sets[2], samples.length);
-      samples.push(await sample(redis, ctx, pids, (Date.now() - started) / 1000));
+      const point = await sample(redis, ctx, pids, (Date.now() - started) / 1000);
+      const counts = await queue.counts();
+      // Jobs not yet done: growing means the dispatcher does not keep up with the rate on this machine.
+      point.values['queue backlog'] = counts.waiting + counts.active + counts.delayed + counts.prioritized;
+      samples.push(point);
       // Key sizes once, mid-run, while every kind of key exists.
       if ((Date.now() - started) / 1000 > durationSec / 2 && Object.keys(bytesPerKey).length === 0) {
         bytesPerKey = await keySizes(redis, prefix);
@@ -145,6 +151,7 @@ export async function runSoak(ctx: BenchContext, resultsDir: string): Promise<So
       sent: result.sent,
       statusCounts: result.statusCounts,
       pushesAccepted: stats.byStatus['200'] ?? 0,
+      pushesPerSec: Math.round((stats.byStatus['200'] ?? 0) / durationSec),
       pushesFailed: stats.received - (stats.byStatus['200'] ?? 0),
       deadLetterEntriesAtEnd,
       warmupSec,
@@ -188,6 +195,7 @@ function figureList(samples: SoakSample[], smoke: boolean): SoakFigure[] {
   return names.map((name): SoakFigure => {
     if (name === 'redis used_memory') return { name, unit: 'MB', floor: 4 };
     if (name === 'redis keys') return { name, unit: 'keys', floor: 2_000 };
+    if (name === 'queue backlog') return { name, unit: 'jobs', floor: 1_000 };
     if (name.startsWith('pg ')) return { name, unit: 'MB', floor: 1 };
     // The load generator keeps every callback's latency for its percentiles: it grows by design. A
     // smoke run is shorter than a V8 heap takes to settle: there RSS is shown, not judged.
@@ -246,7 +254,7 @@ async function deadLetterCount(redisUrl: string, prefix: string): Promise<number
 export function formatSoak(r: SoakResult): string {
   const out = [
     `Soak: ${r.ratePerSec} callbacks/s asked, ${r.achievedRate} sustained, for ${Math.round(r.durationSec / 6) / 10} min ` +
-      `(${r.sent} callbacks, ${r.pushesAccepted} pushes accepted, ${r.pushesFailed} failed answers; ${r.deadLetterEntriesAtEnd} dead-letter entries held at the end). ` +
+      `(${r.sent} callbacks, ${r.pushesAccepted} pushes accepted (${r.pushesPerSec}/s), ${r.pushesFailed} failed answers; ${r.deadLetterEntriesAtEnd} dead-letter entries held at the end). ` +
       `Warm-up ${r.warmupSec} s, ${r.samples} samples. Env: ${Object.entries(r.env).map(([k, v]) => `${k}=${v}`).join(' ')}`,
     '',
     '| figure | steady (last third) | slope per hour | growth first→last third | verdict |',
