@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { LoggingModule, MetricsModule } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { ConfigurationSyncModule, PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
+import { ConfigurationsModule } from './configurations/configurations.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DeadLetterModule } from './dead-letter/dead-letter.module';
 import { HealthModule } from './health/health.module';
@@ -23,9 +24,11 @@ export class AdminModule {
         MetricsModule.forRoot({ queueDepth: true }),
         QueueModule.forRoot('producer'),
         PersistenceModule.forRoot(),
+        ConfigurationSyncModule,
         DashboardModule,
         DeadLetterModule,
         TestPushModule,
+        ConfigurationsModule,
         HealthModule,
       ],
     };

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { LoggingModule, MetricsModule } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { ConfigurationSyncModule, PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
 import { DeliveryModule } from './delivery/delivery.module';
 import { HealthModule } from './health/health.module';
@@ -19,6 +19,7 @@ export class DispatcherModule {
         MetricsModule.forRoot(),
         QueueModule.forRoot('worker'),
         PersistenceModule.forRoot(),
+        ConfigurationSyncModule,
         DeliveryModule,
         HealthModule,
       ],

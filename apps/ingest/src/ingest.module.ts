@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfigModule, type AppConfig } from '@app/config';
 import { LoggingModule, MetricsModule } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { ConfigurationSyncModule, PersistenceModule } from '@app/persistence';
 import { QueueModule } from '@app/queue';
 import { CallbackModule } from './callback/callback.module';
 import { HealthModule } from './health/health.module';
@@ -21,6 +21,7 @@ export class IngestModule {
         QueueModule.forRoot('producer'),
         // The callback path works without Postgres, so the ingest starts (and keeps connecting) without it.
         PersistenceModule.forRoot({ connectInBackground: true }),
+        ConfigurationSyncModule,
         CallbackModule,
         RegistrationsModule,
         HealthModule,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type FcmEmulator, startFcmEmulator } from '@app/fcm-emulator';
 import { buildFcmMessage, EMULATOR_PROJECT_ID, FcmAppRegistry, FcmSender } from '@app/fcm';
 import { Logger } from '@nestjs/common';
-import type { Env } from '@app/config';
+import { AxpConfigurationRegistry, type Env } from '@app/config';
 import { testConfig } from '../../../test/support/test-config';
 import { axpEvent } from '../../../test/support/axp';
 
@@ -14,9 +14,8 @@ describe('FCM transport (firebase-admin against the emulator)', () => {
   const registries: FcmAppRegistry[] = [];
 
   const transport = (env: Env = {}) => {
-    const registry = new FcmAppRegistry(
-      testConfig('dispatcher', { FCM_EMULATOR_HOST: `127.0.0.1:${emulator.port}`, ...env }),
-    );
+    const config = testConfig('dispatcher', { FCM_EMULATOR_HOST: `127.0.0.1:${emulator.port}`, ...env });
+    const registry = new FcmAppRegistry(config, new AxpConfigurationRegistry(config));
     registries.push(registry);
     return { registry, sender: new FcmSender(registry) };
   };

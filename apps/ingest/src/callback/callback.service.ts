@@ -26,7 +26,7 @@ export class CallbackService {
     if (configId !== undefined && !isWellFormed(configId)) {
       throw badRequest('configId', 'configId must be well-formed Unicode (it holds a lone surrogate)');
     }
-    const configuration = configId === undefined ? this.configurations.default : this.configurations.find(configId);
+    const configuration = configId === undefined ? this.sampleConfiguration(body, signature) : this.configurations.find(configId);
     if (!configuration) {
       throw new NotFoundException({ message: configId === undefined ? 'no default configuration' : `configId [${configId}] not found` });
     }
@@ -49,6 +49,17 @@ export class CallbackService {
       );
     }
     return { eventId: event.eventId };
+  }
+
+  /**
+   * The sample connector's single path serves every configuration: the one whose secret verifies
+   * the signature (see AxpConfigurationRegistry.findBySignature); else the default, which then answers 401.
+   */
+  private sampleConfiguration(body: unknown, signature: string | undefined) {
+    const signed = signature === undefined ? undefined : signedFields(body);
+    const matched =
+      signed && this.configurations.findBySignature((secret) => verifyAxpSignature([secret], signed.eventId, signed.sessionId, signature));
+    return matched || this.configurations.default;
   }
 }
 

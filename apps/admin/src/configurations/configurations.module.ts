@@ -1,0 +1,14 @@
+/**
+ * AXP configurations managed at run time: the admin API, the sample connector's configuration
+ * routes and the admin page's configurations view.
+ */
+import { Module } from '@nestjs/common';
+import { ConfigurationAdminService } from './configuration-admin.service';
+import { ConfigurationsController } from './configurations.controller';
+import { SampleConfigsController } from './sample-configs.controller';
+
+@Module({
+  controllers: [ConfigurationsController, SampleConfigsController],
+  providers: [ConfigurationAdminService],
+})
+export class ConfigurationsModule {}
