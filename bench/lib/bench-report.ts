@@ -60,18 +60,21 @@ export function computeTargets(report: BenchReport): Target[] {
     targets.push(target('ingest: ours / floor B (req/s)', ratio(ours.requestsPerSec, ingest('floor-b')?.requestsPerSec), '≥', 1.0, '×'));
     targets.push(target('ingest: ours / naive NestJS (req/s)', ratio(ours.requestsPerSec, ingest('naive-nest')?.requestsPerSec), '≥', 3, '×'));
     targets.push(target('ingest: ours p99', ours.latencyMs.p99, '≤', 25, ' ms'));
+    targets.push(target('ingest: ours p99 / floor B p99', ratio(ours.latencyMs.p99, ingest('floor-b')?.latencyMs.p99), '≤', 1.5, '×'));
     targets.push(target('ingest: ours peak RSS', ours.usage.processes.server?.peakRssMb ?? null, '≤', 200, ' MB'));
     targets.push(target('ingest: 202s without a job', ours.missingJobs ?? null, '≤', 0));
   }
   for (const t of [...new Set(report.dispatch.map((r) => r.tokensPerSession))]) {
     const of = (id: string) => report.dispatch.find((r) => r.id === id && r.tokensPerSession === t);
     const value = ratio(of('ours')?.pushesPerSec, of('floor-d')?.pushesPerSec);
-    if (of('ours')) targets.push(target(`dispatch (${t} token${t > 1 ? 's' : ''}): ours / floor D (pushes/s)`, value, '≥', 0.6, '×'));
+    // Issue 17: one device per session (the common case) is bound by the per-job cost, three by the sends.
+    const wanted = t === 1 ? 0.7 : 0.95;
+    if (of('ours')) targets.push(target(`dispatch (${t} token${t > 1 ? 's' : ''}): ours / floor D (pushes/s)`, value, '≥', wanted, '×'));
   }
   const e2e = report.endToEnd;
   if (e2e) {
-    targets.push(target('end-to-end p50', e2e.latencyMs.p50, '≤', 10, ' ms'));
-    targets.push(target('end-to-end p99', e2e.latencyMs.p99, '≤', 50, ' ms'));
+    targets.push(target('end-to-end p50', e2e.latencyMs.p50, '≤', 3, ' ms'));
+    targets.push(target('end-to-end p99', e2e.latencyMs.p99, '≤', 20, ' ms'));
     targets.push(target('end-to-end lost or duplicated pushes', e2e.lost + e2e.duplicates, '≤', 0));
   }
   return targets;

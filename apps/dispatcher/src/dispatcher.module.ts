@@ -14,7 +14,9 @@ export class DispatcherModule {
       module: DispatcherModule,
       imports: [
         AppConfigModule.forRoot(config),
-        LoggingModule.forRoot(config),
+        // No request-scoped logger: the health probes would switch on AsyncLocalStorage's promise
+        // hooks for the whole process, a cost every job then pays.
+        LoggingModule.forRoot(config, { requestScoped: false }),
         // Queue depth is reported by the admin app only (one source for dashboards and autoscaling).
         MetricsModule.forRoot(),
         QueueModule.forRoot('worker'),
