@@ -31,6 +31,10 @@ export class RegistrationEntity {
   @Column({ name: 'customer_id', type: 'varchar', length: 256, nullable: true })
   customerId!: string | null;
 
+  /** True when customerId came from a verified customer JWT (pushes only for that customer). */
+  @Column({ name: 'customer_bound', type: 'boolean', default: false })
+  customerBound!: boolean;
+
   @Column({ type: 'varchar', length: 16, default: 'android' })
   platform!: Platform;
 

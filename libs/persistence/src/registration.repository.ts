@@ -9,6 +9,8 @@ export interface Registration {
   deviceToken: string;
   sessionId: string;
   customerId: string | null;
+  /** customerId came from a verified customer JWT: the device receives only that customer's events. */
+  customerBound: boolean;
   platform: Platform;
   createdAt: Date;
   updatedAt: Date;
@@ -21,12 +23,15 @@ export interface RegistrationInput {
   deviceToken: string;
   sessionId: string;
   customerId?: string | null;
+  customerBound?: boolean;
   platform?: Platform;
 }
 
 export interface LiveToken {
   deviceToken: string;
   platform: Platform;
+  /** The customer a bound registration belongs to; absent when the registration is not bound. */
+  boundCustomerId?: string;
 }
 
 interface RegistrationRow {
@@ -34,6 +39,7 @@ interface RegistrationRow {
   device_token: string;
   session_id: string;
   customer_id: string | null;
+  customer_bound: boolean;
   platform: Platform;
   created_at: Date;
   updated_at: Date;
@@ -41,10 +47,18 @@ interface RegistrationRow {
   expires_at: Date;
 }
 
-const COLUMNS = `config_id, device_token, session_id, customer_id, platform, created_at, updated_at, last_seen_at, expires_at`;
+const COLUMNS = `config_id, device_token, session_id, customer_id, customer_bound, platform, created_at, updated_at, last_seen_at, expires_at`;
 
 export function tokenHash(deviceToken: string): Buffer {
   return createHash('sha256').update(deviceToken).digest();
+}
+
+type LiveTokenRow = Pick<RegistrationRow, 'device_token' | 'platform' | 'customer_id' | 'customer_bound'>;
+
+function toLiveToken(row: LiveTokenRow): LiveToken {
+  const token: LiveToken = { deviceToken: row.device_token, platform: row.platform };
+  if (row.customer_bound && row.customer_id !== null) token.boundCustomerId = row.customer_id;
+  return token;
 }
 
 function toRegistration(row: RegistrationRow): Registration {
@@ -53,6 +67,7 @@ function toRegistration(row: RegistrationRow): Registration {
     deviceToken: row.device_token,
     sessionId: row.session_id,
     customerId: row.customer_id,
+    customerBound: row.customer_bound,
     platform: row.platform,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -79,11 +94,12 @@ export class RegistrationRepository {
   /** Inserts or moves a token (to its new session); `created` tells which. Renews its expiry. */
   async upsert(input: RegistrationInput): Promise<{ registration: Registration; created: boolean }> {
     const rows: Array<RegistrationRow & { inserted: boolean }> = await this.dataSource.query(
-      `INSERT INTO registrations (config_id, device_token, token_hash, session_id, customer_id, platform, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7))
+      `INSERT INTO registrations (config_id, device_token, token_hash, session_id, customer_id, platform, expires_at, customer_bound)
+       VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(secs => $7), $8)
        ON CONFLICT (config_id, token_hash) DO UPDATE SET
          session_id = EXCLUDED.session_id,
          customer_id = EXCLUDED.customer_id,
+         customer_bound = EXCLUDED.customer_bound,
          platform = EXCLUDED.platform,
          updated_at = now(),
          last_seen_at = now(),
@@ -99,6 +115,7 @@ export class RegistrationRepository {
         input.customerId ?? null,
         input.platform ?? 'android',
         this.ttlSeconds,
+        input.customerBound === true && !!input.customerId,
       ],
     );
     return { registration: toRegistration(rows[0]), created: rows[0].inserted };
@@ -136,24 +153,39 @@ export class RegistrationRepository {
 
   /** The dispatcher's lookup: every live token of a session, in one indexed query. */
   async findLiveTokens(configId: string, sessionId: string): Promise<LiveToken[]> {
-    const rows: Array<{ device_token: string; platform: Platform }> = await this.dataSource.query(
-      `SELECT device_token, platform FROM registrations
+    const rows: LiveTokenRow[] = await this.dataSource.query(
+      `SELECT device_token, platform, customer_id, customer_bound FROM registrations
        WHERE config_id = $1 AND session_id = $2 AND expires_at > now()`,
       [configId, sessionId],
     );
-    return rows.map((r) => ({ deviceToken: r.device_token, platform: r.platform }));
+    return rows.map(toLiveToken);
   }
 
   /** Live tokens of many sessions of one configuration in one indexed query (the dispatcher batches its lookups). */
   async findLiveTokensForSessions(configId: string, sessionIds: readonly string[]): Promise<Map<string, LiveToken[]>> {
-    const rows: Array<{ session_id: string; device_token: string; platform: Platform }> = await this.dataSource.query(
-      `SELECT session_id, device_token, platform FROM registrations
+    const rows: Array<LiveTokenRow & { session_id: string }> = await this.dataSource.query(
+      `SELECT session_id, device_token, platform, customer_id, customer_bound FROM registrations
        WHERE config_id = $1 AND session_id = ANY($2::varchar[]) AND expires_at > now()`,
       [configId, sessionIds],
     );
     const bySession = new Map<string, LiveToken[]>(sessionIds.map((id) => [id, []]));
-    for (const row of rows) bySession.get(row.session_id)?.push({ deviceToken: row.device_token, platform: row.platform });
+    for (const row of rows) bySession.get(row.session_id)?.push(toLiveToken(row));
     return bySession;
+  }
+
+  /**
+   * Keeps a session's `keep` most recently registered devices and deletes the rest (and its expired
+   * rows): REGISTRATION_MAX_DEVICES_PER_SESSION. Returns how many rows went.
+   */
+  async trimSession(configId: string, sessionId: string, keep: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM registrations WHERE id IN (
+         SELECT id FROM registrations WHERE config_id = $1 AND session_id = $2
+         ORDER BY (expires_at > now()) DESC, updated_at DESC, id DESC OFFSET $3
+       )`,
+      [configId, sessionId, keep],
+    );
+    return result[1];
   }
 
   /** Deletes one registration; false when there was no live one. */

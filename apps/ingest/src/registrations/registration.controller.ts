@@ -9,9 +9,10 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from './api-key.guard';
+import { AppKeyRoute, Caller, type RegistrationCaller } from './registration-caller';
+import { RegistrationThrottlerGuard } from './registration-throttlers';
 import { RegisterDeviceDto } from './dto/register-device.dto';
 import { ApiDeviceTokenParam, ApiRegistrationErrors } from './registration.openapi';
 import { ConfigIdQueryPipe, DeviceTokenPipe, SessionIdPipe } from './registration-param.pipes';
@@ -27,12 +28,13 @@ const CONFIG_QUERY = { name: 'configId', required: false, description: 'the defa
 @ApiTags('registrations')
 @ApiBearerAuth()
 @ApiRegistrationErrors()
-@UseGuards(ThrottlerGuard, ApiKeyGuard)
+@UseGuards(RegistrationThrottlerGuard, ApiKeyGuard)
 @Controller('v1')
 export class RegistrationController {
   constructor(private readonly registrations: RegistrationService) {}
 
   @Put('registrations/:deviceToken')
+  @AppKeyRoute()
   @ApiOperation({ summary: 'Register a device token (201 when new, 200 when renewed or moved to another session)' })
   @ApiDeviceTokenParam()
   @ApiOkResponse({ type: RegistrationView, description: 'an existing registration, renewed or moved' })
@@ -41,27 +43,31 @@ export class RegistrationController {
     @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
     @Body(STRICT_BODY) body: RegisterDeviceDto,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @Caller() caller: RegistrationCaller,
   ): Promise<RegistrationView> {
-    const { registration, created } = await this.registrations.register({ ...body, deviceToken });
+    const { registration, created } = await this.registrations.register({ ...body, deviceToken }, caller);
     reply.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return toRegistrationView(registration);
   }
 
   @Get('registrations/:deviceToken')
+  @AppKeyRoute()
   @ApiOperation({ summary: 'Read a registration' })
   @ApiDeviceTokenParam()
   @ApiQuery(CONFIG_QUERY)
   @ApiOkResponse({ type: RegistrationView })
   async get(
     @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Caller() caller: RegistrationCaller,
     @Query('configId', ConfigIdQueryPipe) configId?: string,
   ): Promise<RegistrationView> {
-    const registration = await this.registrations.find(configId, deviceToken);
+    const registration = await this.registrations.find(configId, deviceToken, caller);
     if (!registration) throw notFound('deviceToken', deviceToken);
     return toRegistrationView(registration);
   }
 
   @Delete('registrations/:deviceToken')
+  @AppKeyRoute()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a registration' })
   @ApiDeviceTokenParam()
@@ -69,14 +75,15 @@ export class RegistrationController {
   @ApiNoContentResponse({ description: 'removed' })
   async remove(
     @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Caller() caller: RegistrationCaller,
     @Query('configId', ConfigIdQueryPipe) configId?: string,
   ): Promise<void> {
-    if (!(await this.registrations.remove(configId, deviceToken))) throw notFound('deviceToken', deviceToken);
+    if (!(await this.registrations.remove(configId, deviceToken, caller))) throw notFound('deviceToken', deviceToken);
   }
 
   @Get('sessions/:sessionId/registrations')
   @ApiParam({ name: 'sessionId', description: `the AXP session id: ${ID_RULE}` })
-  @ApiOperation({ summary: "A session's live registrations (empty when it has none)" })
+  @ApiOperation({ summary: "A session's live registrations (empty when it has none); server keys only" })
   @ApiQuery(CONFIG_QUERY)
   @ApiOkResponse({ type: SessionRegistrationsView })
   async bySession(

@@ -1,7 +1,11 @@
-import { Injectable, Logger, Optional } from '@nestjs/common';
-import { AxpConfigurationRegistry, type Platform } from '@app/config';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, AxpConfigurationRegistry, type Platform } from '@app/config';
 import { DatabaseConnector, type Registration, RegistrationRepository } from '@app/persistence';
+import type { RegistrationCaller } from './registration-caller';
 import { isStoreUnavailable, notFound, storeUnavailable } from './registration-errors';
+
+/** The environment's server key, for calls made without a key (REGISTRATION_AUTH=none, tools). */
+const ANY_CALLER: RegistrationCaller = { key: { kind: 'server', scope: 'all' } };
 
 export interface RegisterCommand {
   configId?: string;
@@ -16,18 +20,24 @@ export const LIST_LIMIT = 1_000;
 
 /**
  * The registration use cases behind both route families: resolves the configuration (404 when
- * unknown), and turns an unreachable Postgres into a prompt 503 instead of a hang or a 500.
+ * unknown), binds a registration to the customer of a verified token,
+ * keeps at most REGISTRATION_MAX_DEVICES_PER_SESSION devices per session (the least recently
+ * registered go), and turns an unreachable Postgres into a prompt 503 instead of a hang or a 500.
  */
 @Injectable()
 export class RegistrationService {
   private readonly logger = new Logger(RegistrationService.name);
   private lastStoreErrorLoggedAt = 0;
+  private readonly maxDevicesPerSession: number;
 
   constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly repository: RegistrationRepository,
     private readonly configurations: AxpConfigurationRegistry,
     @Optional() private readonly connector?: DatabaseConnector,
-  ) {}
+  ) {
+    this.maxDevicesPerSession = config.registrations.maxDevicesPerSession;
+  }
 
   /** The configuration id to use: the given one when known (404 otherwise), else the default. */
   resolveConfigId(configId: string | undefined): string {
@@ -36,14 +46,31 @@ export class RegistrationService {
     return id;
   }
 
-  async register(command: RegisterCommand): Promise<{ registration: Registration; created: boolean }> {
+  /** With a verified customer token the customerId is the token's, whatever the body says. */
+  async register(
+    command: RegisterCommand,
+    caller: RegistrationCaller = ANY_CALLER,
+  ): Promise<{ registration: Registration; created: boolean }> {
     const configId = this.resolveConfigId(command.configId);
-    return this.store(() => this.repository.upsert({ ...command, configId }));
+    const bound = caller.customerId !== undefined;
+    const input = { ...command, configId, customerId: bound ? caller.customerId : command.customerId, customerBound: bound };
+    return this.store(async () => {
+      const result = await this.repository.upsert(input);
+      await this.repository.trimSession(configId, command.sessionId, this.maxDevicesPerSession);
+      return result;
+    });
   }
 
-  async find(configId: string | undefined, deviceToken: string): Promise<Registration | undefined> {
+  /** A registration bound to another customer than the caller's token is not theirs to see: none. */
+  async find(configId: string | undefined, deviceToken: string, caller: RegistrationCaller = ANY_CALLER): Promise<Registration | undefined> {
     const id = this.resolveConfigId(configId);
-    return this.store(() => this.repository.findByToken(id, deviceToken));
+    const registration = await this.store(() => this.repository.findByToken(id, deviceToken));
+    return registration && this.visibleTo(registration, caller) ? registration : undefined;
+  }
+
+  private visibleTo(registration: Registration, caller: RegistrationCaller): boolean {
+    if (caller.key.kind === 'server' && caller.customerId === undefined) return true;
+    return !registration.customerBound || registration.customerId === caller.customerId;
   }
 
   /** A session's live registrations, oldest first. */
@@ -52,9 +79,13 @@ export class RegistrationService {
     return this.store(() => this.repository.findBySession(id, sessionId));
   }
 
-  /** True when a live registration was removed. */
-  async remove(configId: string | undefined, deviceToken: string): Promise<boolean> {
+  /** True when a live registration was removed (one bound to another customer stays: false). */
+  async remove(configId: string | undefined, deviceToken: string, caller: RegistrationCaller = ANY_CALLER): Promise<boolean> {
     const id = this.resolveConfigId(configId);
+    if (!(caller.key.kind === 'server' && caller.customerId === undefined)) {
+      const registration = await this.store(() => this.repository.findByToken(id, deviceToken));
+      if (!registration || !this.visibleTo(registration, caller)) return false;
+    }
     return this.store(() => this.repository.deleteByToken(id, deviceToken));
   }
 

@@ -12,8 +12,9 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiKeyGuard } from './api-key.guard';
+import { AppKeyRoute, Caller, type RegistrationCaller } from './registration-caller';
+import { RegistrationThrottlerGuard } from './registration-throttlers';
 import { SampleRegisterDeviceDto } from './dto/sample-register-device.dto';
 import { SearchRegistrationsDto } from './dto/search-registrations.dto';
 import { ApiDeviceTokenParam, ApiRegistrationErrors } from './registration.openapi';
@@ -30,12 +31,13 @@ import { platformOfSampleType, SampleRegistrationView, toSampleView } from './re
 @ApiTags('sample-compatible registrations')
 @ApiBearerAuth()
 @ApiRegistrationErrors()
-@UseGuards(ThrottlerGuard, ApiKeyGuard)
+@UseGuards(RegistrationThrottlerGuard, ApiKeyGuard)
 @Controller('custom-notification-connector')
 export class SampleRegistrationController {
   constructor(private readonly registrations: RegistrationService) {}
 
   @Put('device-registrations/:deviceToken')
+  @AppKeyRoute()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Register a device token (sample connector shape)' })
   @ApiDeviceTokenParam()
@@ -43,39 +45,43 @@ export class SampleRegistrationController {
   async register(
     @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
     @Body(LENIENT_BODY) body: SampleRegisterDeviceDto,
+    @Caller() caller: RegistrationCaller,
   ): Promise<SampleRegistrationView> {
-    const { registration } = await this.registrations.register({
-      configId: body.configId,
-      deviceToken,
-      sessionId: body.sessionId,
-      platform: platformOfSampleType(body.type),
-    });
+    const { registration } = await this.registrations.register(
+      { configId: body.configId, deviceToken, sessionId: body.sessionId, platform: platformOfSampleType(body.type) },
+      caller,
+    );
     return toSampleView(registration);
   }
 
   @Get('device-registrations/:deviceToken')
+  @AppKeyRoute()
   @ApiOperation({ summary: 'Read a registration (sample connector shape)' })
   @ApiDeviceTokenParam()
   @ApiOkResponse({ type: SampleRegistrationView })
-  async get(@Param('deviceToken', DeviceTokenPipe) deviceToken: string): Promise<SampleRegistrationView> {
-    const registration = await this.registrations.find(undefined, deviceToken);
+  async get(
+    @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Caller() caller: RegistrationCaller,
+  ): Promise<SampleRegistrationView> {
+    const registration = await this.registrations.find(undefined, deviceToken, caller);
     if (!registration) throw notFound('deviceToken', deviceToken);
     return toSampleView(registration);
   }
 
   @Delete('device-registrations/:deviceToken')
+  @AppKeyRoute()
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Remove a registration (sample connector shape)' })
   @ApiDeviceTokenParam()
   @ApiNoContentResponse({ description: 'removed' })
-  async remove(@Param('deviceToken', DeviceTokenPipe) deviceToken: string): Promise<void> {
-    if (!(await this.registrations.remove(undefined, deviceToken))) throw notFound('deviceToken', deviceToken);
+  async remove(@Param('deviceToken', DeviceTokenPipe) deviceToken: string, @Caller() caller: RegistrationCaller): Promise<void> {
+    if (!(await this.registrations.remove(undefined, deviceToken, caller))) throw notFound('deviceToken', deviceToken);
   }
 
   /** `::` is find-my-way's escape for a literal colon: the path is `…/device-registrations:search`. */
   @Post('device-registrations::search')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Find a session's registration, the most recently registered (sample connector shape)" })
+  @ApiOperation({ summary: "Find a session's registration, the most recently registered (sample connector shape); server keys only" })
   @ApiOkResponse({ type: SampleRegistrationView })
   async search(@Body(LENIENT_BODY) body: SearchRegistrationsDto): Promise<SampleRegistrationView> {
     const registrations = await this.registrations.findBySession(undefined, body.sessionId);
@@ -88,7 +94,7 @@ export class SampleRegistrationController {
   }
 
   @Get('device-registrations')
-  @ApiOperation({ summary: 'List registrations, most recent first (at most 1000)' })
+  @ApiOperation({ summary: 'List registrations, most recent first (at most 1000); server keys only' })
   @ApiQuery({ name: 'configId', required: false, description: 'the default configuration when absent' })
   @ApiOkResponse({ type: [SampleRegistrationView] })
   async list(@Query('configId', ConfigIdQueryPipe) configId?: string): Promise<SampleRegistrationView[]> {
