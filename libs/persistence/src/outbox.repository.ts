@@ -7,6 +7,19 @@ export interface OutboxEntry<T> {
   data: T;
 }
 
+/**
+ * jsonb refuses `\u0000` and lone-surrogate escapes, which an accepted event may hold (JSON.stringify
+ * writes them so): such data is stored as one JSON string holding its JSON text, which jsonb takes.
+ */
+function jsonbText(data: unknown): string {
+  const text = JSON.stringify(data);
+  return /\\u0000|\\ud[89a-f]/i.test(text) ? JSON.stringify(text) : text;
+}
+
+function fromJsonb<T>(stored: unknown): T {
+  return (typeof stored === 'string' ? JSON.parse(stored) : stored) as T;
+}
+
 /** The intake's fallback store while Redis is away. */
 @Injectable()
 export class OutboxRepository {
@@ -16,7 +29,7 @@ export class OutboxRepository {
   async save<T>(entry: OutboxEntry<T>): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO outbox (job_id, data) VALUES ($1, $2) ON CONFLICT (job_id) DO NOTHING`,
-      [entry.jobId, JSON.stringify(entry.data)],
+      [entry.jobId, jsonbText(entry.data)],
     );
   }
 
@@ -36,7 +49,7 @@ export class OutboxRepository {
         [batchSize],
       );
       if (rows.length === 0) return 0;
-      await move(rows.map((r) => ({ jobId: r.job_id, data: r.data })));
+      await move(rows.map((r) => ({ jobId: r.job_id, data: fromJsonb<T>(r.data) })));
       await manager.query(`DELETE FROM outbox WHERE job_id = ANY($1::varchar[])`, [rows.map((r) => r.job_id)]);
       return rows.length;
     });

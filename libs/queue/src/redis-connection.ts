@@ -18,11 +18,16 @@ export function redisOptions(config: RedisConfig, role: ConnectionRole): RedisOp
     tls: url.protocol === 'rediss:' ? {} : undefined,
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(times * 200, 2_000),
+    // A master demoted to replica answers writes with READONLY: reconnect, which asks the sentinels again.
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     ...(role === 'producer'
       ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 }
       : { enableOfflineQueue: true, maxRetriesPerRequest: null }),
   };
   if (config.sentinels?.length) {
+    // No `failoverDetector`: in ioredis 5 its +switch-master disconnect can land while the client is
+    // already asking the sentinels after the master died, which ends the client for good (seen in the
+    // Sentinel fault scenario). A dead master closes the socket; a demoted one answers READONLY.
     return { ...base, sentinels: config.sentinels, name: config.sentinelName };
   }
   return { ...base, host: url.hostname || '127.0.0.1', port: url.port ? Number(url.port) : 6379 };

@@ -13,5 +13,8 @@ export class TestPushRequestDto {
   @IsString({ message: 'sessionId must be a string' })
   @IsNotEmpty({ message: 'sessionId must not be empty' })
   @MaxLength(256, { message: 'sessionId must be at most 256 characters' })
+  // Registrations never hold NUL or a lone surrogate (Postgres refuses both): a 400, not a store error.
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what this refuses
+  @Matches(/^[^\u0000\uD800-\uDFFF]*$/u, { message: 'sessionId may not hold NUL or a lone surrogate' })
   sessionId!: string;
 }
