@@ -6,6 +6,7 @@ import { QueueModule } from '@app/queue';
 import { ConfigurationsModule } from './configurations/configurations.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { DeadLetterModule } from './dead-letter/dead-letter.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { TestPushModule } from './test-push/test-push.module';
 
@@ -27,6 +28,7 @@ export class AdminModule {
         ConfigurationSyncModule,
         DashboardModule,
         DeadLetterModule,
+        EventsModule,
         TestPushModule,
         ConfigurationsModule,
         HealthModule,

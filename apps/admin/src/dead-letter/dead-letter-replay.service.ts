@@ -10,6 +10,7 @@ import {
   replayJob,
 } from '@app/queue';
 import { NotificationWriter, type RequeueOutcome } from '../notifications/notification-writer.service';
+import { ReplayHistoryFilter } from './replay-history.filter';
 
 export interface ReplayReport {
   /** Entries whose event is back on the notifications queue (removed from the dead-letter queue). */
@@ -28,6 +29,7 @@ export interface DashboardReplayResult {
 /** States of an entry that still waits for an operator. */
 const PENDING_STATES = ['failed', 'wait', 'prioritized', 'delayed'] as const;
 const ACTIVE_WAIT_MS = 2_000;
+const ALL_DELIVERED = 'the delivery history shows every undelivered device of this entry delivered since';
 /** Entries replayed concurrently by one API call. */
 const REPLAY_BATCH = 20;
 
@@ -43,6 +45,7 @@ export class DeadLetterReplayService {
     @InjectQueue(DEAD_LETTER_QUEUE) private readonly queue: Queue<DeadLetterJobData>,
     private readonly writer: NotificationWriter,
     private readonly metrics: PushMetrics,
+    private readonly history: ReplayHistoryFilter,
   ) {}
 
   /**
@@ -58,7 +61,9 @@ export class DeadLetterReplayService {
       this.logger.warn({ ...context(job), reason: job.data.reason }, `dead-letter entry ${job.id} parked for an operator`);
       throw parked(job);
     }
-    const spec = replayJob(job.data, this.writer.policy);
+    const entry = await this.history.undelivered(job.data);
+    if (!entry) throw new UnrecoverableError(ALL_DELIVERED);
+    const spec = replayJob(entry, this.writer.policy);
     const outcome = await this.writer.requeue(spec);
     if (outcome === 'busy') {
       throw new UnrecoverableError(`the event's job ${spec.jobId} is running now; retry this entry once it has finished`);
@@ -105,7 +110,9 @@ export class DeadLetterReplayService {
     if (state === 'completed') return 'already replayed';
     if (!(PENDING_STATES as readonly string[]).includes(state)) return `entry is ${state}`;
     if (!isDeadLetterJobData(job.data)) return 'not a dead-letter entry (no configId or event)';
-    const spec = replayJob(job.data, this.writer.policy);
+    const entry = await this.history.undelivered(job.data);
+    if (!entry) return ALL_DELIVERED;
+    const spec = replayJob(entry, this.writer.policy);
     const outcome = await this.writer.requeue(spec);
     if (outcome === 'busy') return `the event's job ${spec.jobId} is running now`;
     try {

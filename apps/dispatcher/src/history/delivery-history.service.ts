@@ -7,6 +7,7 @@ import type { Job } from 'bullmq';
 import type { LiveToken } from '@app/persistence';
 import { HistoryWriter } from '@app/persistence';
 import type { NotificationJobData } from '@app/queue';
+import { DeadLetterWriter } from '../delivery/dead-letter.writer';
 import type { TokenResult } from '../delivery/delivery-result';
 
 /** How the history names each per-token result of an attempt. */
@@ -76,6 +77,8 @@ export class DeliveryHistory {
       attempt: job.attemptsMade + 1,
       outcome,
       detail: detail?.slice(0, 1_000),
+      // For the history page's link to the entry.
+      deadLetterId: outcome === 'dead-lettered' ? DeadLetterWriter.entryId(job) : undefined,
       devices,
     });
   }

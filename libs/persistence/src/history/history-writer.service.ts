@@ -31,6 +31,8 @@ export interface HistoryAttemptInput {
   /** The event's outcome after this attempt. */
   outcome: string;
   detail?: string;
+  /** The dead-letter entry's job id when this attempt dead-lettered the event. */
+  deadLetterId?: string;
   devices: Array<{ token: string; platform?: string; outcome: string; code?: string; messageName?: string; latencyMs?: number }>;
 }
 
@@ -181,6 +183,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
         outcome: input.outcome,
         attempts: input.attempt,
         updatedAt: at,
+        deadLetterId: input.deadLetterId ?? null,
       },
       attempt: { ...key, attempt: input.attempt, at, instance: this.instance, result: input.outcome, detail: input.detail ?? null },
       devices: input.devices.map((device) => ({
@@ -212,7 +215,8 @@ function latestEvents(batch: Entry[]): HistoryEventRow[] {
     const key = `${event.configId}\u0000${event.eventId}\u0000${event.receivedAt.toISOString()}`;
     const seen = byKey.get(key);
     if (!seen || seen.updatedAt <= event.updatedAt) {
-      byKey.set(key, { ...event, attempts: Math.max(event.attempts, seen?.attempts ?? 0) });
+      const deadLetterId = event.deadLetterId ?? seen?.deadLetterId ?? null;
+      byKey.set(key, { ...event, deadLetterId, attempts: Math.max(event.attempts, seen?.attempts ?? 0) });
     }
   }
   return [...byKey.values()];

@@ -25,6 +25,7 @@ interface EventSqlRow {
   stored_in: 'queue' | 'outbox';
   outcome: string;
   updated_at: Date;
+  dead_letter_id: string | null;
 }
 
 @Injectable()
@@ -38,11 +39,12 @@ export class HistoryRepository {
         // A later write wins: a slow replica's stale "retrying" never hides another's "delivered".
         await db.query(
           `INSERT INTO history_events AS h (config_id, event_id, session_id, customer_id, conversation_id, received_at,
-             stored_in, outcome, attempts, updated_at)
+             stored_in, outcome, attempts, updated_at, dead_letter_id)
            SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-             $7::varchar[], $8::varchar[], $9::int[], $10::timestamptz[])
+             $7::varchar[], $8::varchar[], $9::int[], $10::timestamptz[], $11::text[])
            ON CONFLICT (config_id, event_id, received_at) DO UPDATE SET
-             outcome = EXCLUDED.outcome, attempts = GREATEST(h.attempts, EXCLUDED.attempts), updated_at = EXCLUDED.updated_at
+             outcome = EXCLUDED.outcome, attempts = GREATEST(h.attempts, EXCLUDED.attempts), updated_at = EXCLUDED.updated_at,
+             dead_letter_id = COALESCE(EXCLUDED.dead_letter_id, h.dead_letter_id)
            WHERE h.updated_at <= EXCLUDED.updated_at`,
           [
             events.map((e) => e.configId),
@@ -55,6 +57,7 @@ export class HistoryRepository {
             events.map((e) => e.outcome),
             events.map((e) => e.attempts),
             events.map((e) => e.updatedAt),
+            events.map((e) => e.deadLetterId),
           ],
         );
       }
@@ -195,5 +198,6 @@ function view(row: EventSqlRow): HistoryEventView {
     storedIn: row.stored_in,
     outcome: row.outcome,
     updatedAt: iso(row.updated_at),
+    deadLetterId: row.dead_letter_id,
   };
 }

@@ -21,6 +21,8 @@ export interface HistoryEventRow {
   outcome: string;
   attempts: number;
   updatedAt: Date;
+  /** The dead-letter entry's job id once dead-lettered. */
+  deadLetterId: string | null;
 }
 
 export interface HistoryAttemptRow {
@@ -64,6 +66,7 @@ export interface HistoryEventView {
   storedIn: HistoryStoredIn;
   outcome: string;
   updatedAt: string;
+  deadLetterId: string | null;
   attempts?: Array<{ attempt: number; at: string; instance: string; result: string; detail: string | null }>;
   devices?: Array<{
     token: string;

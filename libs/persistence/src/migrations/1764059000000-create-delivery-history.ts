@@ -22,8 +22,10 @@ export class CreateDeliveryHistory1764059000000 implements MigrationInterface {
         "outcome" varchar(32) NOT NULL,
         "attempts" integer NOT NULL,
         "updated_at" timestamptz NOT NULL,
+        "dead_letter_id" text,
         CONSTRAINT "pk_history_events" PRIMARY KEY ("config_id", "event_id", "received_at")
       ) PARTITION BY RANGE ("received_at")`);
+    await queryRunner.query(`CREATE INDEX "ix_history_events_event" ON "history_events" ("event_id")`);
     await queryRunner.query(`CREATE INDEX "ix_history_events_session" ON "history_events" ("session_id", "received_at")`);
     await queryRunner.query(`CREATE INDEX "ix_history_events_customer" ON "history_events" ("customer_id", "received_at")`);
     await queryRunner.query(`CREATE INDEX "ix_history_events_received" ON "history_events" ("received_at")`);
