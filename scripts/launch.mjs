@@ -78,10 +78,11 @@ export function buildIfStale(root = ROOT, sourceRoots = SOURCE_ROOTS) {
     const stale = staleSource(root, sourceRoots);
     if (stale === undefined) return 0;
     process.stdout.write(`[dev] building first: dist/ is missing or older than ${stale}\n`);
+    // --silent: npm's own header lines add nothing; tsc's errors still show.
     const npmCli = process.env.npm_execpath;
     const result = npmCli
-      ? spawnSync(process.execPath, [npmCli, 'run', 'build'], { cwd: root, stdio: 'inherit' })
-      : spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+      ? spawnSync(process.execPath, [npmCli, 'run', '--silent', 'build'], { cwd: root, stdio: 'inherit' })
+      : spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
     return result.status ?? 1;
   });
   if (status !== 0) {

@@ -7,6 +7,7 @@ import { NOTIFICATIONS_QUEUE, notificationJobId } from '@app/queue/queue.constan
 import { devSettings, millisecondsFrom } from '../dev/dev-settings';
 import { TerminalStyle } from '../dev/terminal-style';
 import { basicAuth, networkProblem, pollUntil, request } from './demo-http';
+import { humanDuration } from './human-duration';
 
 interface RecordedRequest {
   at: number;
@@ -124,7 +125,7 @@ async function waitForPush(token: string, until: () => number): Promise<Recorded
 
 function showPush(push: RecordedRequest, event: Record<string, string>, sentAt: number): boolean {
   step(4, 'The FCM request the emulator received (what Firebase would deliver to the device)');
-  detail(`POST /v1/projects/${push.projectId}/messages:send  → ${push.status}   ${push.at - sentAt} ms after the callback`);
+  detail(`POST /v1/projects/${push.projectId}/messages:send  → ${push.status}   ${humanDuration(push.at - sentAt)} after the callback`);
   detail(...indent({ message: push.message }));
   const data = push.message.data ?? {};
   say('');

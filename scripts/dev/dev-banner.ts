@@ -1,6 +1,7 @@
 /**
  * What `npm run dev` prints once the stack is up: where to send callbacks, the dev credentials, and,
- * on the Postgres queue backend, what works differently there.
+ * on the Postgres queue backend, what works differently there. Why each service was picked is said
+ * once, at the start.
  */
 import type { BackendPlan } from './backend-plan';
 import type { DevSettings } from './dev-settings';
@@ -43,9 +44,7 @@ export function bannerLines({ settings, plan, databaseUrl, embeddedDataDir }: Ba
     `  Dashboard            ${urls.dashboard}   user ${admin.username}, password ${admin.password}`,
     `  FCM emulator         ${urls.emulator}/__emulator/requests   (project ${settings.fcmProjectId})`,
     `  Postgres             ${postgres}`,
-    `                       ${plan.database.reason}`,
     `  Queue                ${queue}`,
-    `                       ${plan.queue.reason}`,
   ];
   if (plan.queue.backend === 'postgres') {
     lines.push('', '  On the Postgres queue backend:', ...POSTGRES_BACKEND_NOTES.map((note) => `    - ${note}`));

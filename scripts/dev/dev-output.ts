@@ -10,9 +10,14 @@ const PREFIX_WIDTH = '[fcm-emulator] '.length;
 const POSTGRES_LINE = /^\d{4}-\d{2}-\d{2} (\d{2}:\d{2}:\d{2}\.\d{3}) \S+ \[\d+\] (\w+):\s+(.*)$/;
 
 export class DevOutput {
+  /**
+   * @param verbose LOG_LEVEL=debug or trace: the Postgres server's routine LOG lines too (start,
+   * checkpoints, shutdown); otherwise only its warnings and errors.
+   */
   constructor(
     readonly style: TerminalStyle,
     private readonly write: (text: string) => void = (text) => process.stdout.write(text),
+    private readonly verbose = false,
   ) {}
 
   private emit(source: string, colour: Colour, lines: string[]): void {
@@ -31,6 +36,7 @@ export class DevOutput {
     const match = POSTGRES_LINE.exec(line);
     if (!match) return this.emit('postgres', 'blue', [line]);
     const [, time, severity, message] = match;
+    if (severity === 'LOG' && !this.verbose) return;
     const level = severity === 'LOG' ? 'INFO ' : severity.padEnd(5);
     const painted = /ERROR|FATAL|PANIC/.test(severity) ? this.style.paint('red', level) : level;
     this.emit('postgres', 'blue', [`${this.style.paint('gray', time)} ${painted} ${message}`]);

@@ -50,7 +50,7 @@ export class DevStack {
     const env = this.childEnv(plan, databaseUrl);
     const { ports, urls, host } = settings;
     const emulator = this.spawn('fcm-emulator', 'green', 'tools/fcm-emulator/src/main.js', env, `${urls.emulator}/__emulator/stats`);
-    await emulator.waitReady(this.options.startTimeoutMs);
+    await this.waitReady(emulator);
     this.checkNotStopping();
     const apps = [
       this.spawn('ingest', 'cyan', 'apps/ingest/src/main.js', { ...env, PORT: String(ports.ingest) }, `${urls.ingest}/health/live`),
@@ -63,9 +63,17 @@ export class DevStack {
       ),
       this.spawn('admin', 'yellow', 'apps/admin/src/main.js', { ...env, PORT: String(ports.admin) }, `${urls.admin}/health/live`),
     ];
-    await Promise.all(apps.map((app) => app.waitReady(this.options.startTimeoutMs)));
+    await Promise.all(apps.map((app) => this.waitReady(app)));
     this.checkNotStopping();
     output.info(...bannerLines({ settings, plan, databaseUrl, embeddedDataDir: this.postgres?.dataDir }));
+  }
+
+  /** Waits for one process to answer its readiness URL, then says so in one line. */
+  private async waitReady(process: DevProcess): Promise<void> {
+    const startedAt = Date.now();
+    await process.waitReady(this.options.startTimeoutMs);
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    this.output.info(`${process.spec.name} ready on ${new URL(process.spec.readyUrl).origin} (${seconds} s)`);
   }
 
   /** The first process of the stack to exit (after a start, any exit is unexpected). */

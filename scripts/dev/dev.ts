@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     process.stderr.write(`dev: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const output = new DevOutput(TerminalStyle.forStream(process.stdout, env));
+  const verbose = ['debug', 'trace'].includes(env.LOG_LEVEL?.trim().toLowerCase() ?? '');
+  const output = new DevOutput(TerminalStyle.forStream(process.stdout, env), undefined, verbose);
   const stack = new DevStack(settings, env, output, {
     embedded: args.includes('--embedded'),
     startTimeoutMs: millisecondsFrom(env.DEV_START_TIMEOUT_MS, 120_000),

@@ -1,18 +1,27 @@
-/** `npm run dev` when something is wrong: it stops what it started, says why, and exits non-zero. */
+/**
+ * `npm run dev` starting quietly, and when something is wrong: it stops what it started, says why,
+ * and exits non-zero.
+ */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findRootDir } from '../../scripts/dev/dev-settings';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { deleteQueueKeys } from '../support/redis';
 import { TEST_REDIS_URL, uniquePrefix } from '../support/test-config';
 import { freePortBlock } from './port-block';
 
 const ROOT = findRootDir(__dirname);
 
-function runDev(env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+/** Runs `npm run dev`'s entry; `until`, once matched by the output, stops it with SIGTERM. */
+function runDev(env: NodeJS.ProcessEnv, until?: RegExp): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(ROOT, 'scripts/launch.mjs'), 'dev'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (until?.test(output) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
   return new Promise((resolve) =>
     child.once('exit', (code) => {
@@ -43,7 +52,21 @@ describe('dev runner failures', () => {
 
   afterAll(async () => {
     await db?.drop();
+    if (env?.QUEUE_PREFIX) await deleteQueueKeys(env.QUEUE_PREFIX);
   });
+
+  it('fits on one screen up to the ready banner: one line per app when ready, no Nest start-up lines', async () => {
+    const { output } = await runDev(env, /Try it: npm run demo.*\n/);
+    const lines = output.slice(0, output.indexOf('Try it: npm run demo')).split('\n');
+    // The whole output on failure, to see which lines are too many.
+    expect(lines.length <= 40 ? 'at most 40 lines' : output).toBe('at most 40 lines');
+    for (const app of ['fcm-emulator', 'ingest', 'dispatcher', 'admin']) {
+      expect(lines.filter((line) => new RegExp(`\\[dev\\]\\s+${app} ready on http://`).test(line))).toHaveLength(1);
+    }
+    expect(output).not.toMatch(/InstanceLoader|RoutesResolver|RouterExplorer|NestFactory|NestApplication/);
+    expect(output).toContain('AXP push connector: dev stack is up');
+    expect(output).toMatch(/\[dev\]\s+stopped/);
+  }, 120_000);
 
   it('stops the rest and exits 1 when an app dies during start', async () => {
     // The apps refuse this log level; the emulator, which does not read it, is already running by then.

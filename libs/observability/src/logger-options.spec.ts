@@ -66,3 +66,22 @@ describe('pinoHttpOptions', () => {
     expect(lines).toHaveLength(1);
   });
 });
+
+describe("Nest's start-up lines", () => {
+  it("are left out at info; the apps' own lines and framework warnings stay", () => {
+    const { logger, lines } = capture('info');
+    logger.info({ context: 'InstanceLoader' }, 'AppModule dependencies initialized');
+    logger.info({ context: 'RouterExplorer' }, 'Mapped {/health/live, GET} route');
+    logger.info({ context: 'NestApplication' }, 'Nest application successfully started');
+    logger.info({ context: 'DatabaseConnector' }, 'connected to Postgres');
+    logger.warn({ context: 'InstanceLoader' }, 'a framework warning stays');
+    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['connected to Postgres', 'a framework warning stays']);
+  });
+
+  it('come back, at debug, with LOG_LEVEL=debug', () => {
+    const { logger, lines } = capture('debug');
+    logger.info({ context: 'RoutesResolver' }, 'HealthController {/health}:');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 20, context: 'RoutesResolver', msg: 'HealthController {/health}:' });
+  });
+});

@@ -27,6 +27,24 @@ export function censor(value: unknown, path: string[]): unknown {
 }
 
 /**
+ * Nest's own start-up lines (modules loaded, routes mapped, application started): written at debug,
+ * not info, so a start shows the app's own lines; LOG_LEVEL=debug brings them back.
+ */
+export const FRAMEWORK_CONTEXTS: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+const INFO = 30;
+
+function isFrameworkLine(first: unknown): boolean {
+  const context = typeof first === 'object' && first !== null ? (first as { context?: unknown }).context : undefined;
+  return typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context);
+}
+
+/**
  * pino-http options of every app: JSON lines at the configured level, secrets and tokens
  * redacted, and no automatic request lines (the callback path logs its own one line).
  */
@@ -39,6 +57,13 @@ export function pinoHttpOptions(config: AppConfig): Options {
     messageKey: 'msg',
     timestamp: stdTimeFunctions.isoTime,
     redact: { paths: REDACT_PATHS, censor },
+    hooks: {
+      logMethod(args, method, level) {
+        // pino's debug() is a no-op below debug level, so these lines then vanish.
+        if (level === INFO && isFrameworkLine(args[0])) return this.debug(...args);
+        return method.apply(this, args);
+      },
+    },
     serializers: {
       req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
