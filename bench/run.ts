@@ -25,7 +25,7 @@ import { formatSoak } from './lib/soak-report';
 import { runSoak } from './scenarios/soak.scenario';
 import { formatSummary, summarise } from './profiling/profile-summary';
 
-const INGEST_VARIANTS: IntakeVariant[] = ['floor-a', 'floor-b', 'naive-nest', 'ours'];
+const INGEST_VARIANTS: IntakeVariant[] = ['floor-a', 'floor-b', 'naive-nest', 'ours', 'ours-replicated', 'ours-replica-ack'];
 const DISPATCH_VARIANTS: DispatchVariant[] = ['floor-c', 'floor-d', 'ours'];
 
 /** A scenario that could not run is listed, and fails the run: the table would be missing a column. */
@@ -92,7 +92,7 @@ async function runGroups(ctx: BenchContext, report: BenchReport): Promise<void> 
     const rounds = new Rounds<IngestResult>((r) => r.requestsPerSec);
     if (!isBuilt('ingest')) skip(report, 'ingest ours: dist/apps/ingest is not built (npm run build)');
     for (let round = 1; round <= options.repeat; round++) {
-      for (const variant of selected(INGEST_VARIANTS).filter((v) => v !== 'ours' || isBuilt('ingest'))) {
+      for (const variant of selected(INGEST_VARIANTS).filter((v) => !v.startsWith('ours') || isBuilt('ingest'))) {
         const result = await attempt(report, `ingest ${variant}${roundLabel(round, options)}`, () => runIngestScenario(ctx, variant));
         if (result) {
           rounds.add(variant, result);

@@ -6,7 +6,7 @@ import { Worker } from 'bullmq';
 import { NOTIFICATIONS_QUEUE } from '@app/queue';
 
 const redisUrl = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-const concurrency = Number(process.env.DISPATCH_CONCURRENCY ?? 50);
+const concurrency = Number(process.env.DISPATCH_CONCURRENCY ?? 200);
 
 const worker = new Worker(NOTIFICATIONS_QUEUE, async () => undefined, {
   prefix: process.env.QUEUE_PREFIX,

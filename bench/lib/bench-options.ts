@@ -111,7 +111,7 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
   if (tokens.some((t) => !Number.isInteger(t) || t < 1 || t > 100)) throw new Error('--tokens must be a comma-separated list of whole numbers 1-100');
 
   const variants = get('variants') ? new Set(get('variants')!.split(',').map((v) => v.trim())) : undefined;
-  const knownVariants = ['floor-a', 'floor-b', 'naive-nest', 'floor-c', 'floor-d', 'ours'];
+  const knownVariants = ['floor-a', 'floor-b', 'naive-nest', 'floor-c', 'floor-d', 'ours', 'ours-replicated', 'ours-replica-ack'];
   for (const v of variants ?? []) if (!knownVariants.includes(v)) throw new Error(`--variants: '${v}' is not one of ${knownVariants.join(', ')}`);
 
   return {
@@ -123,7 +123,7 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
     ingestDurationSec: int('duration', 10),
     ingestAmount: get('amount') !== undefined ? int('amount', 300) : smoke ? 400 : undefined,
     dispatchJobs: int('jobs', smoke ? 300 : 20_000),
-    dispatchConcurrency: int('concurrency', 50),
+    dispatchConcurrency: int('concurrency', 200),
     tokensPerSession: tokens,
     e2eRate: int('e2e-rate', smoke ? 200 : 1_000),
     e2eDurationSec: int('e2e-duration', smoke ? 2 : 30),

@@ -64,6 +64,12 @@ export function computeTargets(report: BenchReport): Target[] {
     targets.push(target('ingest: ours peak RSS', ours.usage.processes.server?.peakRssMb ?? null, '≤', 200, ' MB'));
     targets.push(target('ingest: 202s without a job', ours.missingJobs ?? null, '≤', 0));
   }
+  // The cost of REDIS_MIN_REPLICAS_ACK=1: both runs on a master with one replica, only the setting differs.
+  const acked = ingest('ours-replica-ack');
+  if (acked) {
+    const off = ingest('ours-replicated')?.requestsPerSec;
+    targets.push(target('ingest: REDIS_MIN_REPLICAS_ACK=1 / off (req/s)', ratio(acked.requestsPerSec, off), '≥', 0.5, '×'));
+  }
   for (const t of [...new Set(report.dispatch.map((r) => r.tokensPerSession))]) {
     const of = (id: string) => report.dispatch.find((r) => r.id === id && r.tokensPerSession === t);
     const value = ratio(of('ours')?.pushesPerSec, of('floor-d')?.pushesPerSec);

@@ -6,17 +6,22 @@ import { BENCH_SECRET } from './callback-corpus';
 import { type ChildHandle, startChild } from './child-process';
 import { freePort, LOOPBACK, waitForHttp } from './net-utils';
 
-export type IntakeVariant = 'floor-a' | 'floor-b' | 'naive-nest' | 'ours';
+export type IntakeVariant = 'floor-a' | 'floor-b' | 'naive-nest' | 'ours' | 'ours-replicated' | 'ours-replica-ack';
 
 export const INTAKE_LABELS: Record<IntakeVariant, string> = {
   'floor-a': 'floor A: node:http + JSON + HMAC, 202 (no store)',
   'floor-b': 'floor B: node:http + HMAC + queue.add per request',
   'naive-nest': 'naive NestJS (Express) + HMAC + queue.add',
   ours: 'ours: apps/ingest (Fastify, batched addBulk)',
+  'ours-replicated': 'ours, Redis with a replica, REDIS_MIN_REPLICAS_ACK=0',
+  'ours-replica-ack': 'ours, Redis with a replica, REDIS_MIN_REPLICAS_ACK=1 (WAIT per batch)',
 };
 
+/** Variants run against a private master with one replica (bench/lib/replicated-redis.ts). */
+export const REPLICATED: ReadonlySet<IntakeVariant> = new Set(['ours-replicated', 'ours-replica-ack']);
+
 /** Variants that store the event, whose 202s must each have a job. */
-export const DURABLE: ReadonlySet<IntakeVariant> = new Set(['floor-b', 'naive-nest', 'ours']);
+export const DURABLE: ReadonlySet<IntakeVariant> = new Set(['floor-b', 'naive-nest', 'ours', 'ours-replicated', 'ours-replica-ack']);
 
 export interface RunningServer {
   child: ChildHandle;
@@ -43,12 +48,12 @@ async function startFloor(variant: IntakeVariant, ctx: BenchContext, prefix: str
 }
 
 /** Our ingest as built (dist/apps/ingest/src/main.js), configured through its environment. */
-export async function startOurIngest(ctx: BenchContext, prefix: string, profileName: string): Promise<RunningServer> {
+export async function startOurIngest(ctx: BenchContext, prefix: string, profileName: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
   const child = startChild({
     name: 'ingest',
     script: APP_ENTRIES.ingest,
-    env: appEnv(ctx, { PORT: String(port), QUEUE_PREFIX: prefix }),
+    env: appEnv(ctx, { PORT: String(port), QUEUE_PREFIX: prefix, ...env }),
     // The heap cap the ingest runs with everywhere (npm run start:ingest, Dockerfile, compose, Kubernetes).
     execArgv: [...appExecArgv(), '--max-old-space-size=192'],
   });
@@ -57,5 +62,9 @@ export async function startOurIngest(ctx: BenchContext, prefix: string, profileN
 }
 
 export function startIntake(variant: IntakeVariant, ctx: BenchContext, prefix: string): Promise<RunningServer> {
-  return variant === 'ours' ? startOurIngest(ctx, prefix, 'ingest') : startFloor(variant, ctx, prefix);
+  if (variant === 'ours') return startOurIngest(ctx, prefix, 'ingest');
+  if (REPLICATED.has(variant)) {
+    return startOurIngest(ctx, prefix, variant, { REDIS_MIN_REPLICAS_ACK: variant === 'ours-replica-ack' ? '1' : '0' });
+  }
+  return startFloor(variant, ctx, prefix);
 }

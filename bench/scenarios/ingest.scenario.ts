@@ -6,10 +6,11 @@ import type { HeapReport } from '../lib/app-probe';
 import { BenchQueue } from '../lib/bench-queue';
 import type { BenchContext } from '../lib/bench-context';
 import { CALLBACK_PATH, BENCH_SECRET, newRunTag } from '../lib/callback-corpus';
-import { DURABLE, INTAKE_LABELS, type IntakeVariant, startIntake } from '../lib/intake-servers';
+import { DURABLE, INTAKE_LABELS, type IntakeVariant, REPLICATED, startIntake } from '../lib/intake-servers';
 import { corpusSizeFor, type LatencySummary, startLoad } from '../lib/load-protocol';
 import { LOOPBACK } from '../lib/net-utils';
 import { type WindowUsage, WindowSampler } from '../lib/process-sampler';
+import { startReplicatedRedis } from '../lib/replicated-redis';
 
 export interface IngestResult {
   id: IntakeVariant;
@@ -42,6 +43,17 @@ export interface IngestResult {
 const OUTBOX_WAIT_MS = 10_000;
 
 export async function runIngestScenario(ctx: BenchContext, variant: IntakeVariant): Promise<IngestResult> {
+  if (!REPLICATED.has(variant)) return measureIngest(ctx, variant);
+  // The REDIS_MIN_REPLICAS_ACK pair: each on a fresh master with one replica, same settings otherwise.
+  const redis = await startReplicatedRedis();
+  try {
+    return await measureIngest({ ...ctx, options: { ...ctx.options, redisUrl: redis.url } }, variant);
+  } finally {
+    await redis.stop();
+  }
+}
+
+async function measureIngest(ctx: BenchContext, variant: IntakeVariant): Promise<IngestResult> {
   const { options } = ctx;
   const prefix = BenchQueue.uniquePrefix(variant);
   ctx.prefixes.add(prefix);
@@ -94,7 +106,7 @@ export async function runIngestScenario(ctx: BenchContext, variant: IntakeVarian
       problems,
     };
     if (DURABLE.has(variant)) {
-      if (variant === 'ours') measured.outbox = await waitForEmptyOutbox(ctx);
+      if (variant === 'ours' || REPLICATED.has(variant)) measured.outbox = await waitForEmptyOutbox(ctx);
       measured.jobs = BenchQueue.total(await queue.counts());
       measured.missingJobs = await queue.missingJobs(runTag, accepted);
       if (measured.missingJobs > 0) problems.push(`${variant}: ${measured.missingJobs} of ${accepted.size} accepted callbacks have no job in Redis`);

@@ -24,7 +24,7 @@ describe('loadConfig', () => {
       expect.objectContaining({ id: 'default', secrets: ['s'] }),
     ]);
     expect(config.dispatch).toEqual({
-      concurrency: 50,
+      concurrency: 200,
       backoffMs: 1000,
       maxAttempts: 8,
       maxAgeSeconds: 900,

@@ -120,7 +120,7 @@ const envSchema = z.object({
   REGISTRATION_JWT_ISSUER: z.string().trim().min(1).optional(),
   REGISTRATION_JWT_AUDIENCE: z.string().trim().min(1).optional(),
   REGISTRATION_JWT_CUSTOMER_CLAIM: z.string().trim().min(1).default('sub'),
-  DISPATCH_CONCURRENCY: int(1, 1000).default(50),
+  DISPATCH_CONCURRENCY: int(1, 1000).default(200),
   DISPATCH_BACKOFF_MS: int(1, 3_600_000).default(1000),
   DISPATCH_MAX_ATTEMPTS: int(1, 100).default(8),
   DISPATCH_MAX_AGE_SECONDS: int(1, 28 * 86400).default(900),
