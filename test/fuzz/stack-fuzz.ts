@@ -40,6 +40,8 @@ export interface StackFuzzFigures {
   delivered: number;
   rss: Record<string, RssFigures>;
   seconds: number;
+  /** Seconds spent sending, without starting the stack and waiting for the outcomes. */
+  sendSeconds: number;
 }
 
 const ADMIN_USER = 'faults';
@@ -97,7 +99,7 @@ async function send(
   const clients = { ingest: new KeepAliveClient(targets.ingest.port), admin: new KeepAliveClient(targets.admin.port) };
   const figures: StackFuzzFigures = {
     seed: options.seed, requests: 0, byStatus: {}, exits: [], serverErrors: [], unexpected: [], timeouts: [], noAnswer: 0,
-    accepted: 0, withoutOutcome: [], completed: 0, deadLettered: 0, delivered: 0, rss: {}, seconds: 0,
+    accepted: 0, withoutOutcome: [], completed: 0, deadLettered: 0, delivered: 0, rss: {}, seconds: 0, sendSeconds: 0,
   };
   const accepted = new Set<string>();
   const rss = new Map<string, Array<{ at: number; bytes: number }>>(apps.map((a) => [a.name, []]));
@@ -149,6 +151,7 @@ async function send(
       if (answer.status === 202 && request.testPush) accepted.add((JSON.parse(answer.body) as { jobId: string }).jobId);
     }
   };
+  const sendStarted = Date.now();
   try {
     sampleRss();
     await Promise.all(Array.from({ length: options.concurrency ?? 48 }, worker));
@@ -158,6 +161,7 @@ async function send(
     clients.ingest.close();
     clients.admin.close();
   }
+  figures.sendSeconds = Math.round((Date.now() - sendStarted) / 1000);
   figures.accepted = accepted.size;
   for (const [name, samples] of rss) figures.rss[name] = rssWindows(samples, options.requests);
   return { figures, accepted };
@@ -206,7 +210,7 @@ export function formatFigures(f: StackFuzzFigures): string {
   const statuses = Object.entries(f.byStatus).sort(([a], [b]) => Number(a) - Number(b)).map(([s, n]) => `${s}:${n}`).join(' ');
   const rss = Object.entries(f.rss).map(([name, r]) => `${name} ${r.startMb}→${r.endMb} MB`).join(', ');
   return [
-    `fuzz seed ${f.seed} (replay: FUZZ_SEED=${f.seed} FUZZ_REQUESTS=${f.requests}): ${f.requests} requests in ${f.seconds} s [${statuses}]`,
+    `fuzz seed ${f.seed} (replay: FUZZ_SEED=${f.seed} FUZZ_REQUESTS=${f.requests}): ${f.requests} requests, sent in ${f.sendSeconds} s (${f.seconds} s in all) [${statuses}]`,
     `  process exits ${f.exits.length}, 5xx ${f.serverErrors.length}, unexpected answers ${f.unexpected.length}, client timeouts ${f.timeouts.length}, closed without answer ${f.noAnswer}`,
     `  accepted events ${f.accepted}: without outcome ${f.withoutOutcome.length}; jobs completed ${f.completed}, dead-letter entries ${f.deadLettered}, FCM sends received ${f.delivered}`,
     `  RSS (early→late median): ${rss}`,

@@ -98,7 +98,8 @@ function signedEvent(ctx: StackFuzzContext): fc.Arbitrary<FuzzRequest> {
   const extras = fc.dictionary(anyString, anyJson, { maxKeys: 5 });
   // Invalid UTF-8 inside the JSON text: the ingest reads it as U+FFFD, and AXP would sign that.
   const brokenUtf8 = fc.uint8Array({ minLength: 1, maxLength: 12 }).map((bytes) => {
-    const raw = Buffer.concat([Buffer.from([0xff]), Buffer.from(bytes)]);
+    // Bytes 0x80-0xff only: never a quote, backslash or control character, so the JSON stays valid.
+    const raw = Buffer.concat([Buffer.from([0xff]), Buffer.from(bytes.map((b) => 0x80 | b))]);
     const eventId = raw.toString('utf8');
     const body = Buffer.concat([Buffer.from('{"eventId":"'), raw, Buffer.from('","sessionId":"s-utf8"}')]);
     return { eventId, sessionId: 's-utf8', body };

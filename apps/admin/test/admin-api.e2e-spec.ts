@@ -27,6 +27,28 @@ describe('Admin API (real Redis and Postgres)', () => {
     });
 
   describe('POST /admin/api/dead-letter/replay', () => {
+    it('replays entries whose event ids hold a lone surrogate, NUL and separators, or 10 KB, and answers hostile request ids', async () => {
+      const events = [axpEvent({ eventId: '\ud800x' }), axpEvent({ sessionId: 's\u0000:/%' }), axpEvent({ eventId: 'e'.repeat(10 * 1024) })];
+      const entries = [];
+      for (const event of events) {
+        const entry = await writeDeadLetter(t.deadLetter, { configId: 'tenant-a', event });
+        await parked(t.deadLetter, entry.id!);
+        entries.push(entry);
+      }
+      const res = await post(REPLAY, { ids: [...entries.map((e) => e.id), '\ud800x', 's\u0000:/%'] });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({ replayed: 3, unknown: ['\ud800x', 's\u0000:/%'], skipped: [] });
+      for (const event of events) {
+        expect((await t.notifications.getJob(notificationJobId('tenant-a', event.eventId)))?.data.event).toEqual(event);
+      }
+      const tooLong = await post(REPLAY, { ids: ['e'.repeat(10 * 1024)] });
+      expect(tooLong.statusCode).toBe(400);
+      // a test push to such a session is a 400 naming the field, not a store error
+      const push = await post(TEST_PUSH, { sessionId: 's\u0000:/%' });
+      expect(push.statusCode).toBe(400);
+      expect(JSON.stringify(push.json())).toContain('sessionId');
+    });
+
     it('puts the listed entries back on the main queue with their eventId, removes them, and reports unknown ids', async () => {
       const parkedEntry = await writeDeadLetter(t.deadLetter, { configId: 'tenant-a' });
       await parked(t.deadLetter, parkedEntry.id!);
