@@ -14,10 +14,11 @@ export const MetricName = {
   OutboxRelayedTotal: 'axp_push_outbox_relayed_total',
   DeadLetterReplaysTotal: 'axp_push_dead_letter_replays_total',
   TestPushesTotal: 'axp_push_test_pushes_total',
+  PushRefusedTotal: 'axp_push_refused_total',
 } as const;
 export type MetricName = (typeof MetricName)[keyof typeof MetricName];
 
-export const JOB_OUTCOMES = ['delivered', 'retried', 'pruned', 'no-device', 'dead-lettered', 'expired'] as const;
+export const JOB_OUTCOMES = ['delivered', 'retried', 'pruned', 'no-device', 'dead-lettered', 'expired', 'refused'] as const;
 export type JobOutcome = (typeof JOB_OUTCOMES)[number];
 
 export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'dead-letter'] as const;

@@ -24,6 +24,7 @@ export class PushMetrics {
   private readonly outboxRelayedCount: Counter;
   private readonly replays: Counter<'via'>;
   private readonly testPushes: Counter<'config_id'>;
+  private readonly refused: Counter<'reason'>;
 
   constructor(
     @Inject(METRICS_REGISTRY) registry: Registry,
@@ -83,6 +84,12 @@ export class PushMetrics {
       labelNames: ['config_id'],
       registers,
     });
+    this.refused = new Counter({
+      name: MetricName.PushRefusedTotal,
+      help: 'Pushes not sent to a device on purpose, by reason (customer-mismatch: bound to another customer than the event)',
+      labelNames: ['reason'],
+      registers,
+    });
   }
 
   callbackReceived(configId: string, status: number): void {
@@ -119,6 +126,10 @@ export class PushMetrics {
 
   testPushEnqueued(configId: string): void {
     this.testPushes.inc({ config_id: this.configLabel(configId) });
+  }
+
+  pushRefused(reason: 'customer-mismatch', count = 1): void {
+    if (count > 0) this.refused.inc({ reason }, count);
   }
 
   private configLabel(configId: string): string {

@@ -1,6 +1,6 @@
 /** What a notification job reports when it completes (shown by the dashboard), and the per-token results behind it. */
 
-export type DeliveryOutcome = 'delivered' | 'pruned' | 'no-device' | 'expired';
+export type DeliveryOutcome = 'delivered' | 'pruned' | 'no-device' | 'expired' | 'refused';
 
 export interface DeliveryResult {
   outcome: DeliveryOutcome;
@@ -18,6 +18,8 @@ export type TokenResult = (
   | { token: string; outcome: 'delivered' | 'already-delivered' | 'prune'; code?: string; message?: string }
   | { token: string; outcome: 'retry'; code: string; message: string; retryInMs?: number }
   | { token: string; outcome: 'reject'; reason: 'payload-too-large' | 'rejected'; code: string; message: string }
+  /** Not sent on purpose: the registration is bound to another customer than the event's. */
+  | { token: string; outcome: 'refused'; code: 'customer-mismatch'; message: string }
 ) & {
   /** For the delivery history: FCM's message name when delivered, and how long FCM took. */
   messageName?: string;

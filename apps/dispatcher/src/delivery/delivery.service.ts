@@ -20,6 +20,15 @@ type Target = LiveToken & { message: ReturnType<typeof buildFcmMessage> };
 
 const count = (results: TokenResult[], outcome: TokenResult['outcome']) => results.filter((r) => r.outcome === outcome);
 
+/**
+ * A registration bound to a customer (through a verified customer JWT) receives only that
+ * customer's events: a device moved into someone else's session hears nothing of it.
+ */
+function customerRefusal(registration: LiveToken, customerId: unknown): TokenResult | undefined {
+  if (registration.boundCustomerId === undefined || registration.boundCustomerId === customerId) return undefined;
+  return { token: registration.deviceToken, outcome: 'refused', code: 'customer-mismatch', message: "the registration is bound to another customer than the event's" };
+}
+
 @Injectable()
 export class DeliveryService {
   private readonly logger = new Logger(DeliveryService.name);
@@ -75,6 +84,11 @@ export class DeliveryService {
     const results: TokenResult[] = [];
     const targets: Target[] = [];
     for (const registration of live) {
+      const refusal = customerRefusal(registration, event.customerId);
+      if (refusal) {
+        results.push(refusal);
+        continue;
+      }
       const { message, problem } = this.checkedMessage(job.data, configuration, registration);
       if (problem) {
         results.push({ token: registration.deviceToken, outcome: 'reject', reason: problem.reason, code: problem.reason, message: problem.message });
@@ -87,6 +101,8 @@ export class DeliveryService {
       const session = await this.transient(job, 'delivery ledger', () => this.ledger.claim(configId, event.eventId, tokens));
       results.push(...(await Promise.all(targets.map((target) => this.sendOne(configId, target, session)))));
     }
+    const refused = count(results, 'refused').length;
+    if (refused > 0) this.metrics.pushRefused('customer-mismatch', refused);
     this.history.attempt(job, live, results, this.isLastAttempt(job));
     return this.settle(job, lockToken, live.length, results);
   }
@@ -127,7 +143,7 @@ export class DeliveryService {
     const delivered = count(results, 'delivered').length;
     const alreadyDelivered = count(results, 'already-delivered').length;
     const result: DeliveryResult = {
-      outcome: delivered + alreadyDelivered > 0 ? 'delivered' : 'pruned',
+      outcome: delivered + alreadyDelivered > 0 ? 'delivered' : results.every((r) => r.outcome === 'refused') ? 'refused' : 'pruned',
       devices,
       delivered,
       alreadyDelivered,
