@@ -84,6 +84,15 @@ describe('loadConfig', () => {
     expect(problemsOf(() => loadConfig('dispatcher', { DISPATCH_STALL_TIMEOUT_MS: '10' }))[0]).toMatch(/DISPATCH_STALL_TIMEOUT_MS/);
   });
 
+  it('reads the replicas-ack setting: off by default, its timeout below the enqueue deadline', () => {
+    expect(loadConfig('ingest', base).redis).toMatchObject({ minReplicasAck: 0, replicasAckTimeoutMs: 200 });
+    const on = loadConfig('ingest', { ...base, REDIS_MIN_REPLICAS_ACK: '1', REDIS_REPLICAS_ACK_TIMEOUT_MS: '150' }).redis;
+    expect(on).toMatchObject({ minReplicasAck: 1, replicasAckTimeoutMs: 150 });
+    const problems = problemsOf(() => loadConfig('ingest', { ...base, REDIS_MIN_REPLICAS_ACK: '1', ENQUEUE_TIMEOUT_MS: '200' }));
+    expect(problems).toEqual([expect.stringMatching(/^REDIS_REPLICAS_ACK_TIMEOUT_MS: must be below ENQUEUE_TIMEOUT_MS/)]);
+    expect(problemsOf(() => loadConfig('ingest', { ...base, REDIS_MIN_REPLICAS_ACK: '-1' }))[0]).toMatch(/REDIS_MIN_REPLICAS_ACK/);
+  });
+
   it('reads TRUST_PROXY as Fastify expects it, trusting no proxy by default', () => {
     expect(loadConfig('ingest', base).ingest.trustProxy).toBe(false);
     expect(loadConfig('ingest', { ...base, TRUST_PROXY: 'true' }).ingest.trustProxy).toBe(true);

@@ -26,6 +26,12 @@ describe('redisOptions', () => {
     expect([1, 5, 100].map((n) => retry(n))).toEqual([200, 1000, 2000]);
   });
 
+  it('reconnects when a demoted master answers READONLY, and only then', () => {
+    const reconnect = redisOptions(redis({}), 'producer').reconnectOnError!;
+    expect(reconnect(new Error("READONLY You can't write against a read only replica."))).toBe(2);
+    expect(reconnect(new Error('ERR unknown command'))).toBe(false);
+  });
+
   describe('Sentinel', () => {
     const env = {
       REDIS_URL: 'redis://:master-pw@ignored-host:1234/3',
