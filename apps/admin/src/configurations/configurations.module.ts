@@ -3,11 +3,13 @@
  * routes and the admin page's configurations view.
  */
 import { Module } from '@nestjs/common';
+import { ConfigurationSyncModule } from '@app/persistence';
 import { ConfigurationAdminService } from './configuration-admin.service';
 import { ConfigurationsController } from './configurations.controller';
 import { SampleConfigsController } from './sample-configs.controller';
 
 @Module({
+  imports: [ConfigurationSyncModule],
   controllers: [ConfigurationsController, SampleConfigsController],
   providers: [ConfigurationAdminService],
 })
