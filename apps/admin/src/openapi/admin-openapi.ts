@@ -4,12 +4,12 @@ import { ADMIN_BASIC_AUTH } from './admin-api.openapi';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 
-/** Only the admin API goes into the document: the dashboard, probes and metrics are no API for clients. */
-export const ADMIN_API_PREFIX = '/admin/api/';
+/** The platform's probes and metrics are no API for clients (pages opt out with @ApiExcludeController). */
+const PLATFORM_PATH = /^\/(health\/|metrics$)/;
 
 /**
  * The admin app's API (behind basic auth) as OpenAPI, written to docs/openapi.json with the
- * ingest's. Every controller under /admin/api is picked up; decorate it to describe it well.
+ * ingest's. Every controller of the app is picked up; decorate it (ApiAdminOperation) to describe it.
  */
 export function adminOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
@@ -19,7 +19,7 @@ export function adminOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addBasicAuth({ type: 'http', scheme: 'basic', description: 'ADMIN_USERNAME and ADMIN_PASSWORD' }, ADMIN_BASIC_AUTH)
     .build();
   const document = SwaggerModule.createDocument(app, config, { autoTagControllers: false });
-  const paths = Object.entries(document.paths).filter(([path]) => path.startsWith(ADMIN_API_PREFIX));
+  const paths = Object.entries(document.paths).filter(([path]) => !PLATFORM_PATH.test(path));
   // The whole admin API sits behind basic auth, whether or not a route says so itself.
   for (const [, item] of paths) {
     for (const method of HTTP_METHODS) {
