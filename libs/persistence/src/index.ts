@@ -12,3 +12,4 @@ export * from './configuration-sync.service';
 export * from './configuration-sync.module';
 export * from './stored-configuration.codec';
 export * from './history';
+export * from './configuration-reencrypt';
