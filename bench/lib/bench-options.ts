@@ -128,7 +128,7 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
     e2eRate: int('e2e-rate', smoke ? 200 : 1_000),
     e2eDurationSec: int('e2e-duration', smoke ? 2 : 30),
     e2eTokensPerSession: int('e2e-tokens', 1),
-    soakRate: int('soak-rate', smoke ? 100 : 500),
+    soakRate: int('soak-rate', smoke ? 50 : 500),
     soakSeconds: Math.round(minutes('soak-minutes', smoke ? 1.25 : 20) * 60),
     profile: bool('profile'),
     logLevel: get('log-level') ?? 'info',
