@@ -6,11 +6,12 @@ import { Module } from '@nestjs/common';
 import { ConfigurationSyncModule } from '@app/persistence';
 import { ConfigurationAdminService } from './configuration-admin.service';
 import { ConfigurationsController } from './configurations.controller';
+import { ConfigurationsPageController } from './configurations-page.controller';
 import { SampleConfigsController } from './sample-configs.controller';
 
 @Module({
   imports: [ConfigurationSyncModule],
-  controllers: [ConfigurationsController, SampleConfigsController],
+  controllers: [ConfigurationsController, SampleConfigsController, ConfigurationsPageController],
   providers: [ConfigurationAdminService],
 })
 export class ConfigurationsModule {}
