@@ -75,7 +75,7 @@ describe('fault 8: Redis Cluster', () => {
         ...f,
         notes:
           `3 masters + 3 replicas; killed after ${beforeKill} callbacks; replica took over ${promotedAt - killedAt} ms after the kill; ` +
-          `answers during the failover ${JSON.stringify(during.counts)} (slowest ${during.slowestMs} ms); ` +
+          `all answers ${JSON.stringify(load.statusCounts())}, during the failover ${JSON.stringify(during.counts)} (slowest ${during.slowestMs} ms); ` +
           `${viaOutbox} stored through the outbox; ${watch.describe()}`,
       })),
     );

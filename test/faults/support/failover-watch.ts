@@ -91,9 +91,9 @@ export class FailoverWatch {
   }
 }
 
-/** Answers to callbacks sent in [from, to): counts by status and the slowest. */
+/** Answers that arrived in [from, to) (the failover), whenever their callback was sent: counts by status and the slowest. */
 export function answersBetween(sent: SentEvent[], from: number, to: number): { counts: Record<string, number>; slowestMs: number; n: number } {
-  const window = sent.filter((e) => e.sentAt >= from && e.sentAt < to);
+  const window = sent.filter((e) => e.ms > 0 && e.sentAt + e.ms >= from && e.sentAt + e.ms < to);
   const counts: Record<string, number> = {};
   for (const e of window) counts[e.status] = (counts[e.status] ?? 0) + 1;
   return { counts, slowestMs: window.reduce((max, e) => Math.max(max, e.ms), 0), n: window.length };

@@ -31,9 +31,10 @@ export class RedisNode {
     return this.process?.alive ?? false;
   }
 
-  async start(): Promise<void> {
+  /** Starts (or restarts) the server; `extraArgs` for this start only, e.g. `--replicaof` after a failover. */
+  async start(extraArgs: string[] = []): Promise<void> {
     if (this.running) return;
-    this.process = new ManagedProcess(this.name, 'redis-server', this.args, { logDir: this.logDir, cwd: this.dir });
+    this.process = new ManagedProcess(this.name, 'redis-server', [...this.args, ...extraArgs], { logDir: this.logDir, cwd: this.dir });
     await waitFor(`${this.name} on port ${this.port}`, () => this.ping(), 10_000, 50);
   }
 
