@@ -28,6 +28,9 @@ export const ENTRIES = {
 
 export type Env = Record<string, string>;
 
+/** How long an app may take to answer /health/live; a loaded CI machine may need FAULTS_START_TIMEOUT_MS. */
+const START_TIMEOUT_MS = Number(process.env.FAULTS_START_TIMEOUT_MS ?? 30_000);
+
 function assertBuilt(name: keyof typeof ENTRIES): void {
   if (!existsSync(ENTRIES[name])) throw new Error(`${name} is not built (${ENTRIES[name]}): run npm run build first`);
 }
@@ -153,7 +156,7 @@ export class FaultStack {
       await waitFor(`${app.name} to answer /health/live`, async () => {
         if (!app.alive) throw new Error(`${app.name} exited: ${JSON.stringify(app.exitStatus)}`);
         return (await app.status('/health/live')) === 200;
-      }, 30_000, 200);
+      }, START_TIMEOUT_MS, 200);
     } catch (error) {
       throw new Error(`${(error as Error).message}\n--- ${app.name} log ---\n${app.tail()}`);
     }
