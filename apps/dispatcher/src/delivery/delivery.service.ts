@@ -2,12 +2,12 @@
  * Delivers one notification job: expiry, token lookup, one FCM send per token (claimed in the ledger),
  * then prune dead tokens, retry only the transient failures, or dead-letter what cannot be delivered.
  */
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, type AppConfig, type AxpConfiguration, AxpConfigurationRegistry } from '@app/config';
 import { buildFcmMessage, checkFcmMessage, FcmSender } from '@app/fcm';
 import { maskToken, PushMetrics } from '@app/observability';
-import { type LiveToken, RegistrationRepository } from '@app/persistence';
+import { ConfigurationSync, type LiveToken, RegistrationRepository } from '@app/persistence';
 import { type NotificationJobData, notificationDataProblem, salvageNotificationData } from '@app/queue';
 import { type DeadLetterInput, DeadLetterWriter } from './dead-letter.writer';
 import { type DeliveryResult, type TokenResult, TransientDeliveryError } from './delivery-result';
@@ -46,6 +46,7 @@ export class DeliveryService {
     private readonly deadLetters: DeadLetterWriter,
     private readonly metrics: PushMetrics,
     private readonly history: DeliveryHistory,
+    @Optional() private readonly configurationSync?: ConfigurationSync,
   ) {
     this.maxAgeSeconds = config.dispatch.maxAgeSeconds;
     this.maxAttempts = config.dispatch.maxAttempts;
@@ -60,7 +61,12 @@ export class DeliveryService {
       return this.fail(job, { reason: 'rejected', lastError: `the job is not a notification: ${problem}`, data: salvageNotificationData(job.data) });
     }
     const { configId, event } = job.data;
-    const configuration = this.configurations.find(configId);
+    let configuration = this.configurations.find(configId);
+    if ((!configuration || !this.fcm.knows(configId)) && this.configurationSync) {
+      // A configuration created a moment ago may not have reached this replica yet: re-read the store once.
+      await this.configurationSync.refresh();
+      configuration = this.configurations.find(configId);
+    }
     if (!configuration || !this.fcm.knows(configId)) {
       this.history.ended(job, 'dead-lettered', `configuration '${configId}' is not known to this dispatcher`);
       return this.fail(job, { reason: 'configuration', lastError: `configuration '${configId}' is not known to this dispatcher` });
