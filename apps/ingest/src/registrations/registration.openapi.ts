@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiParam,
   ApiServiceUnavailableResponse,
@@ -18,12 +19,22 @@ export function ApiRegistrationErrors(): ClassDecorator & MethodDecorator {
       description: 'invalid token, path or body; `field` names the offending field',
       type: ErrorBody,
     }),
-    ApiUnauthorizedResponse({ description: 'missing or wrong API key (`WWW-Authenticate: Bearer`)', type: ErrorBody }),
+    ApiUnauthorizedResponse({
+      description:
+        'missing or wrong API key (`WWW-Authenticate: Bearer`), or with customer binding on a missing or invalid customer token',
+      type: ErrorBody,
+    }),
+    ApiForbiddenResponse({
+      description: 'an app key (REGISTRATION_APP_KEYS) on a route that needs a server key (REGISTRATION_API_KEYS)',
+      type: ErrorBody,
+    }),
     ApiNotFoundResponse({
       description: 'unknown configId, or no such registration: `{"message": "configId [x] not found"}`',
       type: ErrorBody,
     }),
-    ApiTooManyRequestsResponse({ description: 'REGISTRATION_RATE_LIMIT requests per minute per client exceeded' }),
+    ApiTooManyRequestsResponse({
+      description: 'REGISTRATION_RATE_LIMIT requests per minute per client, or REGISTRATION_KEY_RATE_LIMIT per key, exceeded',
+    }),
     ApiServiceUnavailableResponse({ description: 'the registration store (Postgres) is unavailable', type: ErrorBody }),
   );
 }
