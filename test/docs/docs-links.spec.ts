@@ -43,6 +43,7 @@ describe('docs/', () => {
       'guarantees.md',
       'development.md',
       'architecture.md',
+      'security.md',
     ].map((name) => [name]),
   )('%s exists and says who it is for', (name) => {
     const path = join(docsDir, name);
