@@ -7,12 +7,10 @@ import type { BackendPlan } from './backend-plan';
 import type { DevSettings } from './dev-settings';
 import { redactUrl } from './service-probe';
 
-/** What QUEUE_BACKEND=postgres changes, for the dev output and the README. */
+/** What QUEUE_BACKEND=postgres changes, in two lines of the dev banner (docs/development.md has the rest). */
 export const POSTGRES_BACKEND_NOTES = [
-  'delivery ledger: kept in the delivery_ledger table instead of Redis keys, same guarantees',
-  'outbox fallback has nothing to add: the queue and the outbox live in the same Postgres',
-  "dashboard: Bull Board shows Postgres statistics instead of Redis's; QUEUE_PREFIX does not apply (BullMQ keeps its tables in the 'bullmq' schema)",
-  'meant for development and small single-node installs, not for throughput: production runs the queue on Redis',
+  'delivery ledger: kept in the delivery_ledger table instead of Redis keys; no outbox fallback (same Postgres)',
+  'Bull Board shows Postgres statistics; QUEUE_PREFIX does not apply; for development, not for throughput',
 ];
 
 export interface BannerInput {
@@ -35,7 +33,6 @@ export function bannerLines({ settings, plan, databaseUrl, embeddedDataDir }: Ba
   const lines = [
     '',
     'AXP push connector: dev stack is up',
-    '',
     `  AXP callback URL     ${urls.callback}`,
     `                       (also ${urls.sampleCallback})`,
     `  AXP secret (X-hmac)  ${settings.axpSecret}`,
@@ -47,7 +44,7 @@ export function bannerLines({ settings, plan, databaseUrl, embeddedDataDir }: Ba
     `  Queue                ${queue}`,
   ];
   if (plan.queue.backend === 'postgres') {
-    lines.push('', '  On the Postgres queue backend:', ...POSTGRES_BACKEND_NOTES.map((note) => `    - ${note}`));
+    lines.push('  On the Postgres queue backend:', ...POSTGRES_BACKEND_NOTES.map((note) => `    - ${note}`));
   }
   lines.push('', '  Try it: npm run demo   (in another terminal)      Stop: Ctrl-C', '');
   return lines;

@@ -177,7 +177,11 @@ export class DevStack {
       const emulator = this.processes.find((p) => p.spec.name === 'fcm-emulator');
       await Promise.all(this.processes.filter((p) => p !== emulator).map((p) => p.stop(APP_STOP_GRACE_MS)));
       await emulator?.stop(APP_STOP_GRACE_MS);
-      await this.postgres?.stop();
+      if (this.postgres) {
+        await this.postgres.stop();
+        // Its own shutdown lines show only at LOG_LEVEL=debug: say that it is down.
+        this.output.info('embedded Postgres stopped');
+      }
     })();
     return this.stopping;
   }

@@ -22,7 +22,8 @@ function runDev(env: NodeJS.ProcessEnv, until?: RegExp): Promise<{ code: number 
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 100_000);
+  // A stale dist/ is rebuilt first, one launcher at a time: on a busy machine that takes a while.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 160_000);
   return new Promise((resolve) =>
     child.once('exit', (code) => {
       clearTimeout(timer);
@@ -57,6 +58,8 @@ describe('dev runner failures', () => {
 
   it('fits on one screen up to the ready banner: one line per app when ready, no Nest start-up lines', async () => {
     const { output } = await runDev(env, /Try it: npm run demo.*\n/);
+    // The whole output when the banner never came, to see where the start stopped.
+    expect(output.includes('Try it: npm run demo') ? 'banner printed' : output).toBe('banner printed');
     const lines = output.slice(0, output.indexOf('Try it: npm run demo')).split('\n');
     // The whole output on failure, to see which lines are too many.
     expect(lines.length <= 40 ? 'at most 40 lines' : output).toBe('at most 40 lines');
@@ -64,9 +67,8 @@ describe('dev runner failures', () => {
       expect(lines.filter((line) => new RegExp(`\\[dev\\]\\s+${app} ready on http://`).test(line))).toHaveLength(1);
     }
     expect(output).not.toMatch(/InstanceLoader|RoutesResolver|RouterExplorer|NestFactory|NestApplication/);
-    expect(output).toContain('AXP push connector: dev stack is up');
     expect(output).toMatch(/\[dev\]\s+stopped/);
-  }, 120_000);
+  }, 180_000);
 
   it('stops the rest and exits 1 when an app dies during start', async () => {
     // The apps refuse this log level; the emulator, which does not read it, is already running by then.
@@ -77,12 +79,12 @@ describe('dev runner failures', () => {
     expect(output).toMatch(/(ingest|dispatcher|admin) exited during start \(exit code 1\): see its output above/);
     expect(output).toMatch(/fcm-emulator: SIGTERM, closing[\s\S]*\[dev\]\s+stopped/);
     await expect(fetch(`http://127.0.0.1:${base + 3}/__emulator/stats`)).rejects.toThrow();
-  }, 120_000);
+  }, 180_000);
 
   it('refuses to start, naming the variable, when DATABASE_URL is set but nothing answers there', async () => {
     const { code, output } = await runDev({ ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${base + 4}/none` });
     expect(code).toBe(1);
     expect(output).toContain(`DATABASE_URL is set (postgres://postgres@127.0.0.1:${base + 4}/none) but does not answer: connection refused`);
     expect(output).not.toContain('[ingest]');
-  }, 120_000);
+  }, 180_000);
 });
