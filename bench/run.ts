@@ -26,7 +26,7 @@ import { runSoak } from './scenarios/soak.scenario';
 import { formatSummary, summarise } from './profiling/profile-summary';
 
 const INGEST_VARIANTS: IntakeVariant[] = ['floor-a', 'floor-b', 'naive-nest', 'ours', 'ours-replicated', 'ours-replica-ack'];
-const DISPATCH_VARIANTS: DispatchVariant[] = ['floor-c', 'floor-d', 'ours'];
+const DISPATCH_VARIANTS: DispatchVariant[] = ['floor-c', 'floor-d', 'ours', 'ours-history-off'];
 
 /** A scenario that could not run is listed, and fails the run: the table would be missing a column. */
 function skip(report: BenchReport, reason: string): void {

@@ -111,7 +111,7 @@ export function parseBenchOptions(argv: string[], env: Raw): BenchOptions {
   if (tokens.some((t) => !Number.isInteger(t) || t < 1 || t > 100)) throw new Error('--tokens must be a comma-separated list of whole numbers 1-100');
 
   const variants = get('variants') ? new Set(get('variants')!.split(',').map((v) => v.trim())) : undefined;
-  const knownVariants = ['floor-a', 'floor-b', 'naive-nest', 'floor-c', 'floor-d', 'ours', 'ours-replicated', 'ours-replica-ack'];
+  const knownVariants = ['floor-a', 'floor-b', 'naive-nest', 'floor-c', 'floor-d', 'ours', 'ours-history-off', 'ours-replicated', 'ours-replica-ack'];
   for (const v of variants ?? []) if (!knownVariants.includes(v)) throw new Error(`--variants: '${v}' is not one of ${knownVariants.join(', ')}`);
 
   return {

@@ -76,6 +76,11 @@ export function computeTargets(report: BenchReport): Target[] {
     // Issue 17: one device per session (the common case) is bound by the per-job cost, three by the sends.
     const wanted = t === 1 ? 0.7 : 0.95;
     if (of('ours')) targets.push(target(`dispatch (${t} token${t > 1 ? 's' : ''}): ours / floor D (pushes/s)`, value, '≥', wanted, '×'));
+    // Issue 13: the delivery history costs at most a tenth of the dispatcher's throughput.
+    const history = ratio(of('ours')?.pushesPerSec, of('ours-history-off')?.pushesPerSec);
+    if (of('ours') && of('ours-history-off')) {
+      targets.push(target(`dispatch (${t} token${t > 1 ? 's' : ''}): history on / off (pushes/s)`, history, '≥', 0.9, '×'));
+    }
   }
   const e2e = report.endToEnd;
   if (e2e) {

@@ -81,6 +81,7 @@ export async function startOurDispatcher(
   prefix: string,
   emulator: EmulatorProcess,
   profileName: string,
+  env: Record<string, string> = {},
 ): Promise<Consumer> {
   const port = await freePort();
   const child = startChild({
@@ -91,6 +92,7 @@ export async function startOurDispatcher(
       QUEUE_PREFIX: prefix,
       FCM_EMULATOR_HOST: emulator.hostPort,
       DISPATCH_CONCURRENCY: String(ctx.options.dispatchConcurrency),
+      ...env,
     }),
     execArgv: appExecArgv(),
   });

@@ -21,12 +21,13 @@ import { countDeliveries, type EmulatorProcess } from '../lib/emulator-process';
 import { type WindowUsage, WindowSampler } from '../lib/process-sampler';
 import type { SendLoopParams, SendLoopResult } from '../dispatch/bare-send.loop';
 
-export type DispatchVariant = 'floor-c' | 'floor-d' | 'ours';
+export type DispatchVariant = 'floor-c' | 'floor-d' | 'ours' | 'ours-history-off';
 
 export const DISPATCH_LABELS: Record<DispatchVariant, string> = {
   'floor-c': 'floor C: BullMQ worker, empty processor',
   'floor-d': 'floor D: bare firebase-admin send() loop',
   ours: 'ours: apps/dispatcher (Postgres lookup + send)',
+  'ours-history-off': 'ours with HISTORY_ENABLED=false',
 };
 
 export interface DispatchResult {
@@ -55,7 +56,7 @@ const DRAIN_TIMEOUT_MS = 300_000;
 /** Floor C and ours: the same queue filling and drain timing, different consumers. */
 async function runQueueConsumer(
   ctx: BenchContext,
-  variant: 'floor-c' | 'ours',
+  variant: 'floor-c' | 'ours' | 'ours-history-off',
   set: SessionSet,
   emulator: EmulatorProcess,
 ): Promise<DispatchResult> {
@@ -67,10 +68,13 @@ async function runQueueConsumer(
   const jobs = options.dispatchJobs;
   await emulator.reset();
   await fillPausedQueue(queue, runTag, set, jobs);
+  // The history's cost: the same dispatcher, in the same run, with the history written and without.
   const consumer: Consumer =
-    variant === 'ours'
-      ? await startOurDispatcher(ctx, prefix, emulator, `dispatcher-t${set.tokensPerSession}`)
-      : startEmptyWorker(ctx, prefix, `floor-c-t${set.tokensPerSession}`);
+    variant === 'floor-c'
+      ? startEmptyWorker(ctx, prefix, `floor-c-t${set.tokensPerSession}`)
+      : await startOurDispatcher(ctx, prefix, emulator, `${variant}-t${set.tokensPerSession}`, {
+          HISTORY_ENABLED: variant === 'ours' ? 'true' : 'false',
+        });
   try {
     await waitForWorker(queue, consumer.child);
     const redisPid = await queue.serverPid();
@@ -97,7 +101,7 @@ async function runQueueConsumer(
       heap,
       problems,
     };
-    if (variant === 'ours') {
+    if (variant !== 'floor-c') {
       const { pairs, duplicates } = countDeliveries(await emulator.requests());
       let missing = 0;
       for (let i = 0; i < jobs; i++) {
