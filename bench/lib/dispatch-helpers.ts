@@ -25,7 +25,9 @@ export async function fillPausedQueue(queue: BenchQueue, runTag: string, set: Se
   for (let start = 0; start < jobs; start += ADD_CHUNK) {
     const batch = [];
     for (let i = start; i < Math.min(jobs, start + ADD_CHUNK); i++) {
-      const event = eventFor({ runTag, secret: '', sessions: [set.sessionId(i)] }, i);
+      // Dated when queued: the dispatcher expires events by eventDate (DISPATCH_MAX_AGE_SECONDS), and a
+      // long run (--repeat on a busy machine) reaches the dispatch scenarios well after it started.
+      const event = { ...eventFor({ runTag, secret: '', sessions: [set.sessionId(i)] }, i), eventDate: receivedAt };
       const data: NotificationJobData = { configId: 'default', event, receivedAt };
       batch.push({ name: JobName.Deliver, data, opts: { ...JOB_OPTIONS, jobId: notificationJobId('default', event.eventId) } });
     }
