@@ -62,6 +62,8 @@ describe('Admin API (real Redis and Postgres)', () => {
         configId: 'tenant-a',
         event: parkedEntry.data.event,
         receivedAt: parkedEntry.data.receivedAt,
+        // A replay sends only to the devices the entry had not reached.
+        pendingTokens: parkedEntry.data.undeliveredTokens,
         replayedAt: expect.any(String),
       });
       // The dispatcher counts an event's age from replayedAt: a replay is not expired on arrival.
@@ -112,7 +114,8 @@ describe('Admin API (real Redis and Postgres)', () => {
 
     it('replays every pending entry when no ids are given', async () => {
       const entries = await Promise.all([1, 2, 3].map(() => writeDeadLetter(t.deadLetter, { configId: 'tenant-a' })));
-      await parked(t.deadLetter, entries[0].id!);
+      // Parked or still waiting, never caught while the worker parks it: every entry is pending.
+      await Promise.all(entries.map((entry) => parked(t.deadLetter, entry.id!)));
       const res = await post(REPLAY, {});
       expect(res.statusCode).toBe(200);
       expect(res.json().replayed).toBeGreaterThanOrEqual(3);

@@ -151,7 +151,7 @@ describe('dispatcher delivery outcomes', () => {
     });
     expect(ios.android).toBeUndefined();
     expect(android.data).toEqual(event);
-    expect(android.android).toEqual({ priority: 'high', ttl: '300s', collapse_key: event.conversationId });
+    expect(android.android).toEqual({ priority: 'high', ttl: '86400s', collapse_key: event.conversationId });
     expect(android.apns).toBeUndefined();
   });
 
