@@ -104,6 +104,19 @@ const body: fc.Arbitrary<{ text: Buffer; signed?: Record<string, unknown> }> = f
 const headerValue = fc.stringMatching(/^[\x20-\x7e]{0,200}$/);
 const extraHeaders = fc.array(fc.tuple(fc.stringMatching(/^x-[a-z0-9-]{1,20}$/), headerValue), { maxLength: 4 });
 
+/**
+ * The text a sender would sign for a field of any JSON type. Total on every generated value, including objects
+ * without a prototype or with a `toString` key (which `String()` cannot convert).
+ */
+function signedText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return 'unserialisable';
+  }
+}
+
 /** Arbitrary requests; the context supplies the real secret and API key so some get past authentication. */
 export function generatedRequest(ctx: FuzzContext): fc.Arbitrary<GeneratedRequest> {
   return fc
@@ -125,7 +138,7 @@ export function generatedRequest(ctx: FuzzContext): fc.Arbitrary<GeneratedReques
       if (contentType !== '') headers.push(['content-type', contentType]);
       const signed = b.signed;
       if (hmac === 'valid' && signed) {
-        headers.push(['x-hmac', signAxpEvent(ctx.secret, String(signed.eventId), String(signed.sessionId))]);
+        headers.push(['x-hmac', signAxpEvent(ctx.secret, signedText(signed.eventId), signedText(signed.sessionId))]);
       } else if (hmac !== 'absent' && hmac !== 'valid') {
         headers.push(['x-hmac', hmac]);
       }
