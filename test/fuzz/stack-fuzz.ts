@@ -21,6 +21,8 @@ export interface StackFuzzOptions {
 export interface RssFigures {
   startMb: number;
   endMb: number;
+  /** Median RSS of each tenth of the run, MB: a leak climbs all the way, a heap settling levels off. */
+  tenthsMb: number[];
 }
 
 export interface StackFuzzFigures {
@@ -177,7 +179,11 @@ function rssWindows(samples: Array<{ at: number; bytes: number }>, total: number
   const late = samples.filter((s) => s.at >= total * 0.8).map((s) => s.bytes);
   const first = early.length ? early : samples.slice(0, 3).map((s) => s.bytes);
   const last = late.length ? late : samples.slice(-3).map((s) => s.bytes);
-  return { startMb: Math.round(median(first) / MB), endMb: Math.round(median(last) / MB) };
+  const tenthsMb = Array.from({ length: 10 }, (_, t) => {
+    const inTenth = samples.filter((s) => s.at >= (total * t) / 10 && s.at < (total * (t + 1)) / 10).map((s) => s.bytes);
+    return Math.round(median(inTenth) / MB);
+  });
+  return { startMb: Math.round(median(first) / MB), endMb: Math.round(median(last) / MB), tenthsMb };
 }
 
 /** Every accepted job id: completed (delivered, no device, expired...) or failed with a dead-letter entry. */
@@ -214,5 +220,6 @@ export function formatFigures(f: StackFuzzFigures): string {
     `  process exits ${f.exits.length}, 5xx ${f.serverErrors.length}, unexpected answers ${f.unexpected.length}, client timeouts ${f.timeouts.length}, closed without answer ${f.noAnswer}`,
     `  accepted events ${f.accepted}: without outcome ${f.withoutOutcome.length}; jobs completed ${f.completed}, dead-letter entries ${f.deadLettered}, FCM sends received ${f.delivered}`,
     `  RSS (early→late median): ${rss}`,
+    ...Object.entries(f.rss).map(([name, r]) => `    ${name} by tenth of the run: ${r.tenthsMb.join(' ')} MB`),
   ].join('\n');
 }

@@ -31,6 +31,9 @@ export type Env = Record<string, string>;
 /** How long an app may take to answer /health/live; a loaded CI machine may need FAULTS_START_TIMEOUT_MS. */
 const START_TIMEOUT_MS = Number(process.env.FAULTS_START_TIMEOUT_MS ?? 30_000);
 
+/** The ingest's V8 heap cap in the Dockerfile and docker-compose.yml. */
+const INGEST_NODE_ARGS = ['--max-old-space-size=192'];
+
 function assertBuilt(name: keyof typeof ENTRIES): void {
   if (!existsSync(ENTRIES[name])) throw new Error(`${name} is not built (${ENTRIES[name]}): run npm run build first`);
 }
@@ -42,8 +45,9 @@ export class AppProcess extends ManagedProcess {
     readonly port: number,
     env: NodeJS.ProcessEnv,
     logDir: string,
+    nodeArgs: string[] = [],
   ) {
-    super(name, process.execPath, [script], { env, logDir, cwd: ROOT });
+    super(name, process.execPath, [...nodeArgs, script], { env, logDir, cwd: ROOT });
   }
 
   get url(): string {
@@ -136,7 +140,8 @@ export class FaultStack {
   }
 
   async startIngest(env: Env = {}): Promise<AppProcess> {
-    return this.startApp('ingest', ENTRIES.ingest, env);
+    // With the heap cap of the Dockerfile and docker-compose.yml: the ingest as it is deployed.
+    return this.startApp('ingest', ENTRIES.ingest, env, INGEST_NODE_ARGS);
   }
 
   async startDispatcher(env: Env = {}): Promise<AppProcess> {
@@ -147,10 +152,10 @@ export class FaultStack {
     return this.startApp('admin', ENTRIES.admin, { ADMIN_USERNAME: 'faults', ADMIN_PASSWORD: 'faults-admin-pw', ...env });
   }
 
-  private async startApp(kind: 'ingest' | 'dispatcher' | 'admin', script: string, env: Env): Promise<AppProcess> {
+  private async startApp(kind: 'ingest' | 'dispatcher' | 'admin', script: string, env: Env, nodeArgs: string[] = []): Promise<AppProcess> {
     assertBuilt(kind);
     const port = await freePort();
-    const app = new AppProcess(`${kind}-${++this.counter}`, script, port, this.baseEnv({ PORT: String(port), ...env }), this.logDir);
+    const app = new AppProcess(`${kind}-${++this.counter}`, script, port, this.baseEnv({ PORT: String(port), ...env }), this.logDir, nodeArgs);
     this.apps.push(app);
     try {
       await waitFor(`${app.name} to answer /health/live`, async () => {
