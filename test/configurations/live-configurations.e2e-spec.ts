@@ -39,6 +39,7 @@ describe('AXP configurations at run time', () => {
   const secretB = `b-${randomBytes(12).toString('hex')}`;
   const account = serviceAccount('tenant-b-project');
   const keys: string[] = [];
+  let env: NodeJS.ProcessEnv;
 
   const admin = (method: string, path: string, body?: unknown) =>
     fetch(`${apps.admin.url}${path}`, {
@@ -71,7 +72,7 @@ describe('AXP configurations at run time', () => {
     db = await createTestDatabase();
     emulator = await startFcmEmulator();
     logDir = tempDir('configurations');
-    const env = {
+    env = {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
       LOG_LEVEL: 'debug',
@@ -226,4 +227,29 @@ describe('AXP configurations at run time', () => {
     await eventually('tenant-b callbacks to get 404', async () => (await callback('/v1/axp/tenant-b/notifications', secretB, randomUUID())).status === 404);
     expect((await admin('GET', '/admin/api/configurations/tenant-b')).status).toBe(404);
   });
+
+  it('stops a replica at start, naming CONFIG_ENCRYPTION_KEY, when the key is missing, malformed or not the one the store was sealed with', async () => {
+    const secretC = `c-${randomBytes(12).toString('hex')}`;
+    expect((await admin('PUT', '/admin/api/configurations/tenant-c', { secrets: [secretC] })).status).toBe(201);
+    const cases: Array<[string, string | undefined, RegExp]> = [
+      ['missing', undefined, /CONFIG_ENCRYPTION_KEY is not set.*openssl rand -base64 32/],
+      ['malformed', 'not-32-bytes', /CONFIG_ENCRYPTION_KEY.*must be 32 random bytes in base64/],
+      ['another key', randomBytes(32).toString('base64'), /neither CONFIG_ENCRYPTION_KEY nor CONFIG_ENCRYPTION_KEY_PREVIOUS/],
+    ];
+    for (const [label, key, message] of cases) {
+      const port = await freePort();
+      const child = new ManagedProcess(`ingest-key-${label.replace(' ', '-')}`, process.execPath, [entry('ingest')], {
+        env: { ...env, PORT: String(port), CONFIG_ENCRYPTION_KEY: key },
+        logDir,
+        cwd: ROOT,
+      });
+      const exit = await Promise.race([child.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 60_000))]);
+      if (!exit) await child.stop('SIGKILL');
+      const log = readFileSync(child.logPath, 'utf8');
+      expect({ label, exitCode: exit?.code }).toEqual({ label, exitCode: 1 });
+      expect(log).toMatch(message);
+      expect(log).not.toContain(secretC);
+    }
+    expect((await admin('DELETE', '/admin/api/configurations/tenant-c')).status).toBe(204);
+  }, 200_000);
 });
