@@ -243,7 +243,9 @@ describe('AXP configurations at run time', () => {
         logDir,
         cwd: ROOT,
       });
-      const exit = await Promise.race([child.exited, new Promise<undefined>((resolve) => setTimeout(resolve, 60_000))]);
+      let timer: NodeJS.Timeout | undefined;
+      const exit = await Promise.race([child.exited, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), 60_000)))]);
+      clearTimeout(timer);
       if (!exit) await child.stop('SIGKILL');
       const log = readFileSync(child.logPath, 'utf8');
       expect({ label, exitCode: exit?.code }).toEqual({ label, exitCode: 1 });
