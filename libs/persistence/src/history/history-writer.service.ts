@@ -10,7 +10,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { maskToken, METRICS_REGISTRY } from '@app/observability';
 import { retentionStart } from './history-partitions';
-import { HistoryRepository, tokenDigest } from './history.repository';
+import { HistoryRepository, storableText, tokenDigest } from './history.repository';
 import type { HistoryAttemptRow, HistoryDeviceRow, HistoryEventRow, HistoryStoredIn } from './history.types';
 
 export const HISTORY_FLUSH_INTERVAL_MS = 250;
@@ -98,7 +98,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     if (!this.enabled) return;
     try {
       const entry = this.entry(input);
-      if (entry.event.receivedAt.getTime() < retentionStart(this.retentionDays)) {
+      if (entry.event.receivedAt < retentionStart(this.retentionDays)) {
         this.dropped.inc({ reason: 'past-retention' }, rowsOf(entry));
         return;
       }
@@ -144,11 +144,9 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     const batch = this.buffer.slice(0, count);
     this.buffer = this.buffer.slice(count);
     try {
-      await this.repository.insert(
-        latestEvents(batch),
-        batch.map((e) => e.attempt),
-        batch.flatMap((e) => e.devices),
-      );
+      const devices: HistoryDeviceRow[] = [];
+      for (const entry of batch) for (const device of entry.devices) devices.push(device);
+      await this.repository.insert(latestEvents(batch), batch.map((e) => e.attempt), devices);
       this.bufferedRows -= rows;
       this.backoffMs = 250;
     } catch (error) {
@@ -167,37 +165,57 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
+  /** The rows of one attempt: flat objects, times in epoch milliseconds, text as Postgres can hold it. */
   private entry(input: HistoryAttemptInput): Entry {
-    const at = new Date();
+    const at = Date.now();
     const parsed = Date.parse(input.receivedAt);
     // Rows are placed by receipt time: an unreadable or future one (a skewed clock) is placed now.
-    const receivedAt = new Date(Number.isNaN(parsed) || parsed > at.getTime() ? at.getTime() : parsed);
-    const key = { configId: input.configId, eventId: input.eventId, receivedAt };
-    return {
-      event: {
-        ...key,
-        sessionId: input.sessionId,
-        customerId: input.customerId ?? null,
-        conversationId: input.conversationId ?? null,
-        storedIn: input.storedIn ?? 'queue',
-        outcome: input.outcome,
-        attempts: input.attempt,
-        updatedAt: at,
-        deadLetterId: input.deadLetterId ?? null,
-      },
-      attempt: { ...key, attempt: input.attempt, at, instance: this.instance, result: input.outcome, detail: input.detail ?? null },
-      devices: input.devices.map((device) => ({
-        ...key,
+    const receivedAt = Number.isNaN(parsed) || parsed > at ? at : parsed;
+    const configId = storableText(input.configId);
+    const eventId = storableText(input.eventId);
+    const devices: HistoryDeviceRow[] = new Array(input.devices.length);
+    for (let i = 0; i < devices.length; i++) {
+      const device = input.devices[i];
+      devices[i] = {
+        configId,
+        eventId,
+        receivedAt,
         attempt: input.attempt,
         at,
         tokenDigest: tokenDigest(device.token),
         tokenMasked: maskToken(device.token).slice(0, 32),
         platform: device.platform ?? null,
         outcome: device.outcome,
-        code: device.code?.slice(0, 128) ?? null,
-        messageName: device.messageName ?? null,
+        code: device.code === undefined ? null : storableText(device.code.slice(0, 128)),
+        messageName: device.messageName === undefined ? null : storableText(device.messageName),
         latencyMs: device.latencyMs === undefined ? null : Math.round(device.latencyMs),
-      })),
+      };
+    }
+    return {
+      event: {
+        configId,
+        eventId,
+        sessionId: storableText(input.sessionId),
+        customerId: input.customerId === undefined ? null : storableText(input.customerId),
+        conversationId: input.conversationId === undefined ? null : storableText(input.conversationId),
+        receivedAt,
+        storedIn: input.storedIn ?? 'queue',
+        outcome: input.outcome,
+        attempts: input.attempt,
+        updatedAt: at,
+        deadLetterId: input.deadLetterId === undefined ? null : storableText(input.deadLetterId),
+      },
+      attempt: {
+        configId,
+        eventId,
+        receivedAt,
+        attempt: input.attempt,
+        at,
+        instance: this.instance,
+        result: input.outcome,
+        detail: input.detail === undefined ? null : storableText(input.detail),
+      },
+      devices,
     };
   }
 
@@ -212,14 +230,15 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
 function latestEvents(batch: Entry[]): HistoryEventRow[] {
   const byKey = new Map<string, HistoryEventRow>();
   for (const { event } of batch) {
-    const key = `${event.configId}\u0000${event.eventId}\u0000${event.receivedAt.toISOString()}`;
+    const key = `${event.configId}\u0000${event.eventId}\u0000${event.receivedAt}`;
     const seen = byKey.get(key);
-    if (!seen || seen.updatedAt <= event.updatedAt) {
-      const deadLetterId = event.deadLetterId ?? seen?.deadLetterId ?? null;
-      byKey.set(key, { ...event, deadLetterId, attempts: Math.max(event.attempts, seen?.attempts ?? 0) });
+    if (!seen) byKey.set(key, event);
+    else if (seen.updatedAt <= event.updatedAt) {
+      const deadLetterId = event.deadLetterId ?? seen.deadLetterId;
+      byKey.set(key, { ...event, deadLetterId, attempts: Math.max(event.attempts, seen.attempts) });
     }
   }
-  return [...byKey.values()];
+  return byKey.size === batch.length ? batch.map((e) => e.event) : [...byKey.values()];
 }
 
 /** SQLSTATE classes of errors about the data or schema (22, 23, 42): retrying the same rows cannot help. */

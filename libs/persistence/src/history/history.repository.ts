@@ -15,6 +15,22 @@ export function tokenDigest(token: string): string {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
+/** SQL of the timestamptz of an epoch-milliseconds column. */
+const ts = (column: string) => `to_timestamp(${column} / 1000.0)`;
+
+// eslint-disable-next-line no-control-regex -- NUL is what is looked for
+const UNSTORABLE = /[\u0000\ud800-\udfff]/;
+
+/**
+ * Text as Postgres can hold it: a NUL (which no text column takes) and a lone UTF-16 surrogate (which
+ * no UTF-8 string can carry) become U+FFFD. Ids are written and looked up through it, so an event
+ * whose id holds either is still found by the id it was sent with.
+ */
+export function storableText(value: string): string {
+  if (!UNSTORABLE.test(value)) return value;
+  return (value as string & { toWellFormed(): string }).toWellFormed().replaceAll('\u0000', '\ufffd');
+}
+
 interface EventSqlRow {
   config_id: string;
   event_id: string;
@@ -32,7 +48,11 @@ interface EventSqlRow {
 export class HistoryRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Writes a flush: the three inserts in one transaction, so a failed flush can be retried whole. */
+  /**
+   * Writes a flush: the three inserts in one transaction, so a failed flush can be retried whole.
+   * Each table's rows travel as one JSON parameter (`json_to_recordset`): serialising a batch is one
+   * native JSON.stringify, where a parameter per column costs an escaped array literal per value.
+   */
   async insert(events: HistoryEventRow[], attempts: HistoryAttemptRow[], devices: HistoryDeviceRow[]): Promise<void> {
     await this.dataSource.transaction(async (db) => {
       if (events.length > 0) {
@@ -40,64 +60,37 @@ export class HistoryRepository {
         await db.query(
           `INSERT INTO history_events AS h (config_id, event_id, session_id, customer_id, conversation_id, received_at,
              stored_in, outcome, attempts, updated_at, dead_letter_id)
-           SELECT * FROM unnest($1::varchar[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-             $7::varchar[], $8::varchar[], $9::int[], $10::timestamptz[], $11::text[])
+           SELECT r."configId", r."eventId", r."sessionId", r."customerId", r."conversationId", ${ts('r."receivedAt"')},
+             r."storedIn", r.outcome, r.attempts, ${ts('r."updatedAt"')}, r."deadLetterId"
+           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "sessionId" text, "customerId" text,
+             "conversationId" text, "receivedAt" float8, "storedIn" varchar, outcome varchar, attempts int, "updatedAt" float8,
+             "deadLetterId" text)
            ON CONFLICT (config_id, event_id, received_at) DO UPDATE SET
              outcome = EXCLUDED.outcome, attempts = GREATEST(h.attempts, EXCLUDED.attempts), updated_at = EXCLUDED.updated_at,
              dead_letter_id = COALESCE(EXCLUDED.dead_letter_id, h.dead_letter_id)
            WHERE h.updated_at <= EXCLUDED.updated_at`,
-          [
-            events.map((e) => e.configId),
-            events.map((e) => e.eventId),
-            events.map((e) => e.sessionId),
-            events.map((e) => e.customerId),
-            events.map((e) => e.conversationId),
-            events.map((e) => e.receivedAt),
-            events.map((e) => e.storedIn),
-            events.map((e) => e.outcome),
-            events.map((e) => e.attempts),
-            events.map((e) => e.updatedAt),
-            events.map((e) => e.deadLetterId),
-          ],
+          [JSON.stringify(events)],
         );
       }
       if (attempts.length > 0) {
         await db.query(
           `INSERT INTO history_attempts (config_id, event_id, received_at, attempt, at, instance, result, detail)
-           SELECT * FROM unnest($1::varchar[], $2::text[], $3::timestamptz[], $4::int[], $5::timestamptz[], $6::varchar[],
-             $7::varchar[], $8::text[])`,
-          [
-            attempts.map((a) => a.configId),
-            attempts.map((a) => a.eventId),
-            attempts.map((a) => a.receivedAt),
-            attempts.map((a) => a.attempt),
-            attempts.map((a) => a.at),
-            attempts.map((a) => a.instance),
-            attempts.map((a) => a.result),
-            attempts.map((a) => a.detail),
-          ],
+           SELECT r."configId", r."eventId", ${ts('r."receivedAt"')}, r.attempt, ${ts('r.at')}, r.instance, r.result, r.detail
+           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "receivedAt" float8, attempt int,
+             at float8, instance varchar, result varchar, detail text)`,
+          [JSON.stringify(attempts)],
         );
       }
       if (devices.length > 0) {
         await db.query(
           `INSERT INTO history_devices (config_id, event_id, received_at, attempt, at, token_digest, token_masked, platform,
              outcome, code, message_name, latency_ms)
-           SELECT * FROM unnest($1::varchar[], $2::text[], $3::timestamptz[], $4::int[], $5::timestamptz[], $6::char(43)[],
-             $7::varchar[], $8::varchar[], $9::varchar[], $10::varchar[], $11::text[], $12::int[])`,
-          [
-            devices.map((d) => d.configId),
-            devices.map((d) => d.eventId),
-            devices.map((d) => d.receivedAt),
-            devices.map((d) => d.attempt),
-            devices.map((d) => d.at),
-            devices.map((d) => d.tokenDigest),
-            devices.map((d) => d.tokenMasked),
-            devices.map((d) => d.platform),
-            devices.map((d) => d.outcome),
-            devices.map((d) => d.code),
-            devices.map((d) => d.messageName),
-            devices.map((d) => d.latencyMs),
-          ],
+           SELECT r."configId", r."eventId", ${ts('r."receivedAt"')}, r.attempt, ${ts('r.at')}, r."tokenDigest", r."tokenMasked",
+             r.platform, r.outcome, r.code, r."messageName", r."latencyMs"
+           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "receivedAt" float8, attempt int,
+             at float8, "tokenDigest" char(43), "tokenMasked" varchar, platform varchar, outcome varchar, code varchar,
+             "messageName" text, "latencyMs" int)`,
+          [JSON.stringify(devices)],
         );
       }
     });
@@ -105,6 +98,8 @@ export class HistoryRepository {
 
   /** One event with its attempts and per-device outcomes (oldest first), or undefined. */
   async find(configId: string, eventId: string): Promise<HistoryEventView | undefined> {
+    configId = storableText(configId);
+    eventId = storableText(eventId);
     const [event]: EventSqlRow[] = await this.dataSource.query(
       `SELECT * FROM history_events WHERE config_id = $1 AND event_id = $2 ORDER BY received_at DESC LIMIT 1`,
       [configId, eventId],
@@ -154,10 +149,10 @@ export class HistoryRepository {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (criteria.configId !== undefined) add('e.config_id = ?', criteria.configId);
-    if (criteria.eventId !== undefined) add('e.event_id = ?', criteria.eventId);
-    if (criteria.sessionId !== undefined) add('e.session_id = ?', criteria.sessionId);
-    if (criteria.customerId !== undefined) add('e.customer_id = ?', criteria.customerId);
+    if (criteria.configId !== undefined) add('e.config_id = ?', storableText(criteria.configId));
+    if (criteria.eventId !== undefined) add('e.event_id = ?', storableText(criteria.eventId));
+    if (criteria.sessionId !== undefined) add('e.session_id = ?', storableText(criteria.sessionId));
+    if (criteria.customerId !== undefined) add('e.customer_id = ?', storableText(criteria.customerId));
     if (criteria.from !== undefined) add('e.received_at >= ?', criteria.from);
     if (criteria.to !== undefined) add('e.received_at <= ?', criteria.to);
     if (criteria.tokenDigest !== undefined) {
@@ -181,7 +176,7 @@ export class HistoryRepository {
     const rows: Array<{ token_digest: string }> = await this.dataSource.query(
       `SELECT DISTINCT token_digest FROM history_devices
        WHERE config_id = $1 AND event_id = $2 AND outcome IN ('delivered', 'already-delivered')`,
-      [configId, eventId],
+      [storableText(configId), storableText(eventId)],
     );
     return new Set(rows.map((r) => r.token_digest));
   }

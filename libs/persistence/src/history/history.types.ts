@@ -15,12 +15,13 @@ export interface HistoryEventRow {
   sessionId: string;
   customerId: string | null;
   conversationId: string | null;
-  receivedAt: Date;
+  /** Epoch milliseconds, as every time of a row to be written (Postgres turns them into timestamptz). */
+  receivedAt: number;
   storedIn: HistoryStoredIn;
   /** The latest outcome: delivered, pruned, no-device, retrying, dead-lettered, ... */
   outcome: string;
   attempts: number;
-  updatedAt: Date;
+  updatedAt: number;
   /** The dead-letter entry's job id once dead-lettered. */
   deadLetterId: string | null;
 }
@@ -28,9 +29,9 @@ export interface HistoryEventRow {
 export interface HistoryAttemptRow {
   configId: string;
   eventId: string;
-  receivedAt: Date;
+  receivedAt: number;
   attempt: number;
-  at: Date;
+  at: number;
   /** The dispatcher that made it: hostname/pid. */
   instance: string;
   result: string;
@@ -40,9 +41,9 @@ export interface HistoryAttemptRow {
 export interface HistoryDeviceRow {
   configId: string;
   eventId: string;
-  receivedAt: Date;
+  receivedAt: number;
   attempt: number;
-  at: Date;
+  at: number;
   /** sha256 of the full token, base64url: found by a full token, never turned back into one. */
   tokenDigest: string;
   tokenMasked: string;
