@@ -38,15 +38,18 @@ describe('HistoryWriter', () => {
     writer.record(attempt('e2'));
     await writer.drain();
     expect(insert).toHaveBeenCalledTimes(1);
-    const [events, attempts, devices] = insert.mock.calls[0];
-    expect(events.map((e: { eventId: string; outcome: string; attempts: number }) => [e.eventId, e.outcome, e.attempts])).toEqual([
+    const batch = insert.mock.calls[0][0];
+    const [events, attempts, devices] = [JSON.parse(batch.events), JSON.parse(batch.attempts), JSON.parse(batch.devices)];
+    // Tuples: [configId, eventId, sessionId, customerId, conversationId, receivedAt, storedIn, outcome, attempts, ...]
+    expect(events.map((e: unknown[]) => [e[1], e[7], e[8]])).toEqual([
       ['e1', 'delivered', 2],
       ['e2', 'delivered', 1],
     ]);
+    expect(events[0][5]).toBe(Date.parse(RECEIVED));
     expect(attempts).toHaveLength(3);
     expect(devices).toHaveLength(3);
     expect(JSON.stringify(insert.mock.calls)).not.toContain(TOKEN);
-    expect(devices[0].tokenDigest).toHaveLength(43);
+    expect(devices[0][5]).toHaveLength(43);
   });
 
   it('keeps the rows while Postgres is away and writes them once it answers', async () => {
@@ -57,7 +60,7 @@ describe('HistoryWriter', () => {
     await writer.drain();
     expect(writer.pendingRows).toBe(0);
     expect(insert).toHaveBeenCalledTimes(2);
-    expect(insert.mock.calls[1][0][0].eventId).toBe('e1');
+    expect(JSON.parse(insert.mock.calls[1][0].events)[0][1]).toBe('e1');
   });
 
   it('drops and counts what does not fit the bounded buffer, without throwing', async () => {

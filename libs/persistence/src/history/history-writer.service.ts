@@ -11,7 +11,7 @@ import { APP_CONFIG, type AppConfig } from '@app/config';
 import { maskToken, METRICS_REGISTRY } from '@app/observability';
 import { retentionStart } from './history-partitions';
 import { HistoryRepository, storableText, tokenDigest } from './history.repository';
-import type { HistoryAttemptRow, HistoryDeviceRow, HistoryEventRow, HistoryStoredIn } from './history.types';
+import type { HistoryAttemptTuple, HistoryDeviceTuple, HistoryEventTuple, HistoryStoredIn } from './history.types';
 
 export const HISTORY_FLUSH_INTERVAL_MS = 250;
 export const HISTORY_BATCH_ROWS = 2_000;
@@ -36,13 +36,22 @@ export interface HistoryAttemptInput {
   devices: Array<{ token: string; platform?: string; outcome: string; code?: string; messageName?: string; latencyMs?: number }>;
 }
 
+/**
+ * One attempt's rows while they wait: the event's row as a tuple (a later attempt of the same event in
+ * the same flush replaces it), the attempt's and the devices' rows already as JSON text. Few objects
+ * per attempt, so a full buffer costs the garbage collector little.
+ */
 interface Entry {
-  event: HistoryEventRow;
-  attempt: HistoryAttemptRow;
-  devices: HistoryDeviceRow[];
+  key: string;
+  event: HistoryEventTuple;
+  /** JSON of the attempt's tuple. */
+  attempt: string;
+  /** JSON of the device tuples, comma-separated, without brackets ('' when none). */
+  devices: string;
+  rows: number;
 }
 
-const rowsOf = (entry: Entry) => 2 + entry.devices.length;
+const rowsOf = (entry: Entry) => entry.rows;
 
 @Injectable()
 export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
@@ -98,7 +107,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     if (!this.enabled) return;
     try {
       const entry = this.entry(input);
-      if (entry.event.receivedAt < retentionStart(this.retentionDays)) {
+      if (entry.event[5] < retentionStart(this.retentionDays)) {
         this.dropped.inc({ reason: 'past-retention' }, rowsOf(entry));
         return;
       }
@@ -144,9 +153,13 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     const batch = this.buffer.slice(0, count);
     this.buffer = this.buffer.slice(count);
     try {
-      const devices: HistoryDeviceRow[] = [];
-      for (const entry of batch) for (const device of entry.devices) devices.push(device);
-      await this.repository.insert(latestEvents(batch), batch.map((e) => e.attempt), devices);
+      const devices: string[] = [];
+      for (const entry of batch) if (entry.devices !== '') devices.push(entry.devices);
+      await this.repository.insert({
+        events: JSON.stringify(latestEvents(batch)),
+        attempts: `[${batch.map((e) => e.attempt).join(',')}]`,
+        devices: `[${devices.join(',')}]`,
+      });
       this.bufferedRows -= rows;
       this.backoffMs = 250;
     } catch (error) {
@@ -165,7 +178,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** The rows of one attempt: flat objects, times in epoch milliseconds, text as Postgres can hold it. */
+  /** The rows of one attempt: times in epoch milliseconds, text as Postgres can hold it. */
   private entry(input: HistoryAttemptInput): Entry {
     const at = Date.now();
     const parsed = Date.parse(input.receivedAt);
@@ -173,49 +186,52 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     const receivedAt = Number.isNaN(parsed) || parsed > at ? at : parsed;
     const configId = storableText(input.configId);
     const eventId = storableText(input.eventId);
-    const devices: HistoryDeviceRow[] = new Array(input.devices.length);
+    const devices: HistoryDeviceTuple[] = new Array(input.devices.length);
     for (let i = 0; i < devices.length; i++) {
       const device = input.devices[i];
-      devices[i] = {
+      devices[i] = [
         configId,
         eventId,
         receivedAt,
-        attempt: input.attempt,
+        input.attempt,
         at,
-        tokenDigest: tokenDigest(device.token),
-        tokenMasked: maskToken(device.token).slice(0, 32),
-        platform: device.platform ?? null,
-        outcome: device.outcome,
-        code: device.code === undefined ? null : storableText(device.code.slice(0, 128)),
-        messageName: device.messageName === undefined ? null : storableText(device.messageName),
-        latencyMs: device.latencyMs === undefined ? null : Math.round(device.latencyMs),
-      };
+        tokenDigest(device.token),
+        maskToken(device.token).slice(0, 32),
+        device.platform ?? null,
+        device.outcome,
+        device.code === undefined ? null : storableText(device.code.slice(0, 128)),
+        device.messageName === undefined ? null : storableText(device.messageName),
+        device.latencyMs === undefined ? null : Math.round(device.latencyMs),
+      ];
     }
+    const attempt: HistoryAttemptTuple = [
+      configId,
+      eventId,
+      receivedAt,
+      input.attempt,
+      at,
+      this.instance,
+      input.outcome,
+      input.detail === undefined ? null : storableText(input.detail),
+    ];
     return {
-      event: {
+      key: `${configId}\u0000${eventId}\u0000${receivedAt}`,
+      event: [
         configId,
         eventId,
-        sessionId: storableText(input.sessionId),
-        customerId: input.customerId === undefined ? null : storableText(input.customerId),
-        conversationId: input.conversationId === undefined ? null : storableText(input.conversationId),
+        storableText(input.sessionId),
+        input.customerId === undefined ? null : storableText(input.customerId),
+        input.conversationId === undefined ? null : storableText(input.conversationId),
         receivedAt,
-        storedIn: input.storedIn ?? 'queue',
-        outcome: input.outcome,
-        attempts: input.attempt,
-        updatedAt: at,
-        deadLetterId: input.deadLetterId === undefined ? null : storableText(input.deadLetterId),
-      },
-      attempt: {
-        configId,
-        eventId,
-        receivedAt,
-        attempt: input.attempt,
+        input.storedIn ?? 'queue',
+        input.outcome,
+        input.attempt,
         at,
-        instance: this.instance,
-        result: input.outcome,
-        detail: input.detail === undefined ? null : storableText(input.detail),
-      },
-      devices,
+        input.deadLetterId === undefined ? null : storableText(input.deadLetterId),
+      ],
+      attempt: JSON.stringify(attempt),
+      devices: devices.length === 0 ? '' : JSON.stringify(devices).slice(1, -1),
+      rows: 2 + devices.length,
     };
   }
 
@@ -227,15 +243,16 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
 }
 
 /** One row per event key (an upsert may not touch a row twice): the latest outcome, the highest attempt. */
-function latestEvents(batch: Entry[]): HistoryEventRow[] {
-  const byKey = new Map<string, HistoryEventRow>();
-  for (const { event } of batch) {
-    const key = `${event.configId}\u0000${event.eventId}\u0000${event.receivedAt}`;
+function latestEvents(batch: Entry[]): HistoryEventTuple[] {
+  const byKey = new Map<string, HistoryEventTuple>();
+  for (const { key, event } of batch) {
     const seen = byKey.get(key);
     if (!seen) byKey.set(key, event);
-    else if (seen.updatedAt <= event.updatedAt) {
-      const deadLetterId = event.deadLetterId ?? seen.deadLetterId;
-      byKey.set(key, { ...event, deadLetterId, attempts: Math.max(event.attempts, seen.attempts) });
+    else if (seen[9] <= event[9]) {
+      const merged: HistoryEventTuple = [...event];
+      merged[8] = Math.max(event[8], seen[8]);
+      merged[10] = event[10] ?? seen[10];
+      byKey.set(key, merged);
     }
   }
   return byKey.size === batch.length ? batch.map((e) => e.event) : [...byKey.values()];

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { HistoryAttemptRow, HistoryDeviceRow, HistoryEventRow, HistoryEventView, HistorySearch } from './history.types';
+import type { HistoryBatch, HistoryEventView, HistorySearch } from './history.types';
 
 /** The digest under which a device token is stored and searched: sha256, base64url (43 characters). */
 export function tokenDigest(token: string): string {
@@ -15,8 +15,8 @@ export function tokenDigest(token: string): string {
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
-/** SQL of the timestamptz of an epoch-milliseconds column. */
-const ts = (column: string) => `to_timestamp(${column} / 1000.0)`;
+/** SQL of the timestamptz of a tuple's epoch-milliseconds element. */
+const ts = (index: number) => `to_timestamp((r->>${index})::float8 / 1000.0)`;
 
 // eslint-disable-next-line no-control-regex -- NUL is what is looked for
 const UNSTORABLE = /[\u0000\ud800-\udfff]/;
@@ -50,47 +50,40 @@ export class HistoryRepository {
 
   /**
    * Writes a flush: the three inserts in one transaction, so a failed flush can be retried whole.
-   * Each table's rows travel as one JSON parameter (`json_to_recordset`): serialising a batch is one
+   * Each table's rows travel as one JSON parameter of positional tuples: serialising a batch is one
    * native JSON.stringify, where a parameter per column costs an escaped array literal per value.
    */
-  async insert(events: HistoryEventRow[], attempts: HistoryAttemptRow[], devices: HistoryDeviceRow[]): Promise<void> {
+  async insert(batch: HistoryBatch): Promise<void> {
     await this.dataSource.transaction(async (db) => {
-      if (events.length > 0) {
+      if (batch.events !== '[]') {
         // A later write wins: a slow replica's stale "retrying" never hides another's "delivered".
         await db.query(
           `INSERT INTO history_events AS h (config_id, event_id, session_id, customer_id, conversation_id, received_at,
              stored_in, outcome, attempts, updated_at, dead_letter_id)
-           SELECT r."configId", r."eventId", r."sessionId", r."customerId", r."conversationId", ${ts('r."receivedAt"')},
-             r."storedIn", r.outcome, r.attempts, ${ts('r."updatedAt"')}, r."deadLetterId"
-           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "sessionId" text, "customerId" text,
-             "conversationId" text, "receivedAt" float8, "storedIn" varchar, outcome varchar, attempts int, "updatedAt" float8,
-             "deadLetterId" text)
+           SELECT r->>0, r->>1, r->>2, r->>3, r->>4, ${ts(5)}, r->>6, r->>7, (r->>8)::int, ${ts(9)}, r->>10
+           FROM jsonb_array_elements($1::jsonb) AS r
            ON CONFLICT (config_id, event_id, received_at) DO UPDATE SET
              outcome = EXCLUDED.outcome, attempts = GREATEST(h.attempts, EXCLUDED.attempts), updated_at = EXCLUDED.updated_at,
              dead_letter_id = COALESCE(EXCLUDED.dead_letter_id, h.dead_letter_id)
            WHERE h.updated_at <= EXCLUDED.updated_at`,
-          [JSON.stringify(events)],
+          [batch.events],
         );
       }
-      if (attempts.length > 0) {
+      if (batch.attempts !== '[]') {
         await db.query(
           `INSERT INTO history_attempts (config_id, event_id, received_at, attempt, at, instance, result, detail)
-           SELECT r."configId", r."eventId", ${ts('r."receivedAt"')}, r.attempt, ${ts('r.at')}, r.instance, r.result, r.detail
-           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "receivedAt" float8, attempt int,
-             at float8, instance varchar, result varchar, detail text)`,
-          [JSON.stringify(attempts)],
+           SELECT r->>0, r->>1, ${ts(2)}, (r->>3)::int, ${ts(4)}, r->>5, r->>6, r->>7
+           FROM jsonb_array_elements($1::jsonb) AS r`,
+          [batch.attempts],
         );
       }
-      if (devices.length > 0) {
+      if (batch.devices !== '[]') {
         await db.query(
           `INSERT INTO history_devices (config_id, event_id, received_at, attempt, at, token_digest, token_masked, platform,
              outcome, code, message_name, latency_ms)
-           SELECT r."configId", r."eventId", ${ts('r."receivedAt"')}, r.attempt, ${ts('r.at')}, r."tokenDigest", r."tokenMasked",
-             r.platform, r.outcome, r.code, r."messageName", r."latencyMs"
-           FROM json_to_recordset($1::json) AS r("configId" varchar, "eventId" text, "receivedAt" float8, attempt int,
-             at float8, "tokenDigest" char(43), "tokenMasked" varchar, platform varchar, outcome varchar, code varchar,
-             "messageName" text, "latencyMs" int)`,
-          [JSON.stringify(devices)],
+           SELECT r->>0, r->>1, ${ts(2)}, (r->>3)::int, ${ts(4)}, r->>5, r->>6, r->>7, r->>8, r->>9, r->>10, (r->>11)::int
+           FROM jsonb_array_elements($1::jsonb) AS r`,
+          [batch.devices],
         );
       }
     });

@@ -9,51 +9,61 @@ export type HistoryStoredIn = 'queue' | 'outbox';
  */
 export type HistoryDeviceOutcome = string;
 
-export interface HistoryEventRow {
-  configId: string;
-  eventId: string;
-  sessionId: string;
-  customerId: string | null;
-  conversationId: string | null;
-  /** Epoch milliseconds, as every time of a row to be written (Postgres turns them into timestamptz). */
-  receivedAt: number;
-  storedIn: HistoryStoredIn;
+/**
+ * The rows a flush writes, as positional tuples (their JSON is what travels to Postgres: see
+ * HistoryRepository.insert). Times are epoch milliseconds; text is as Postgres can hold it.
+ */
+export type HistoryEventTuple = [
+  configId: string,
+  eventId: string,
+  sessionId: string,
+  customerId: string | null,
+  conversationId: string | null,
+  receivedAt: number,
+  storedIn: HistoryStoredIn,
   /** The latest outcome: delivered, pruned, no-device, retrying, dead-lettered, ... */
-  outcome: string;
-  attempts: number;
-  updatedAt: number;
+  outcome: string,
+  attempts: number,
+  updatedAt: number,
   /** The dead-letter entry's job id once dead-lettered. */
-  deadLetterId: string | null;
-}
+  deadLetterId: string | null,
+];
 
-export interface HistoryAttemptRow {
-  configId: string;
-  eventId: string;
-  receivedAt: number;
-  attempt: number;
-  at: number;
+export type HistoryAttemptTuple = [
+  configId: string,
+  eventId: string,
+  receivedAt: number,
+  attempt: number,
+  at: number,
   /** The dispatcher that made it: hostname/pid. */
-  instance: string;
-  result: string;
-  detail: string | null;
-}
+  instance: string,
+  result: string,
+  detail: string | null,
+];
 
-export interface HistoryDeviceRow {
-  configId: string;
-  eventId: string;
-  receivedAt: number;
-  attempt: number;
-  at: number;
+export type HistoryDeviceTuple = [
+  configId: string,
+  eventId: string,
+  receivedAt: number,
+  attempt: number,
+  at: number,
   /** sha256 of the full token, base64url: found by a full token, never turned back into one. */
-  tokenDigest: string;
-  tokenMasked: string;
-  platform: string | null;
-  outcome: HistoryDeviceOutcome;
+  tokenDigest: string,
+  tokenMasked: string,
+  platform: string | null,
+  outcome: HistoryDeviceOutcome,
   /** FCM's error code (pruned, retrying, rejected) or why the dispatcher refused. */
-  code: string | null;
+  code: string | null,
   /** FCM's message name when delivered. */
-  messageName: string | null;
-  latencyMs: number | null;
+  messageName: string | null,
+  latencyMs: number | null,
+];
+
+/** One flush: the JSON text of an array of tuples per table (`[]` when it has none). */
+export interface HistoryBatch {
+  events: string;
+  attempts: string;
+  devices: string;
 }
 
 /** One event as the admin API shows it. */
