@@ -89,8 +89,13 @@ export function createEventLogger(config: AppConfig, context: string, destinatio
   );
 }
 
+/**
+ * stdout through sonic-boom in its buffer mode, each line handed over as a Buffer: in its default
+ * (string) mode sonic-boom appends every line to the pending chunk and measures that whole chunk
+ * (Buffer.byteLength of up to 64 KiB) on each write, which was 4 % of the ingest's CPU.
+ */
 function bufferedStdout(): DestinationStream {
-  const stream = pino.destination({ fd: 1, sync: false, minLength: 32 * 1024, maxWrite: 64 * 1024 });
+  const stream = pino.destination({ fd: 1, sync: false, minLength: 32 * 1024, maxWrite: 64 * 1024, contentMode: 'buffer' });
   setInterval(() => stream.flush(), 1000).unref();
   process.once('exit', () => {
     try {
@@ -99,5 +104,5 @@ function bufferedStdout(): DestinationStream {
       // stdout already gone: nothing more can be written
     }
   });
-  return stream;
+  return { write: (line: string) => stream.write(Buffer.from(line) as unknown as string) };
 }

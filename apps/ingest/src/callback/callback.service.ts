@@ -26,14 +26,16 @@ export class CallbackService {
     if (configId !== undefined && !isWellFormed(configId)) {
       throw badRequest('configId', 'configId must be well-formed Unicode (it holds a lone surrogate)');
     }
-    const configuration = configId === undefined ? this.sampleConfiguration(body, signature) : this.configurations.find(configId);
+    const signed = signedFields(body);
+    // On the sample's path the configuration is the one whose secret verified the signature, if any.
+    const matched = configId === undefined ? this.matchBySignature(signed, signature) : undefined;
+    const configuration = configId === undefined ? (matched ?? this.configurations.default) : this.configurations.find(configId);
     if (!configuration) {
       throw new NotFoundException({ message: configId === undefined ? 'no default configuration' : `configId [${configId}] not found` });
     }
     if (signature === undefined) throw unauthorized(`missing ${SIGNATURE_HEADER} header`);
     // Check the signature before describing schema problems to an unauthenticated caller.
-    const signed = signedFields(body);
-    if (signed && !verifyAxpSignature(configuration.secrets, signed.eventId, signed.sessionId, signature)) {
+    if (signed && !matched && !verifyAxpSignature(configuration.secrets, signed.eventId, signed.sessionId, signature)) {
       throw unauthorized(`${SIGNATURE_HEADER} does not match the event`);
     }
     const validation = validateAxpEvent(body);
@@ -52,14 +54,13 @@ export class CallbackService {
   }
 
   /**
-   * The sample connector's single path serves every configuration: the one whose secret verifies
-   * the signature (see AxpConfigurationRegistry.findBySignature); else the default, which then answers 401.
+   * The sample connector's single path serves every configuration: the one whose secret verifies the
+   * signature (see AxpConfigurationRegistry.findBySignature), already verified; undefined when none
+   * does, and the default configuration then answers (401 for a wrong signature).
    */
-  private sampleConfiguration(body: unknown, signature: string | undefined) {
-    const signed = signature === undefined ? undefined : signedFields(body);
-    const matched =
-      signed && this.configurations.findBySignature((secret) => verifyAxpSignature([secret], signed.eventId, signed.sessionId, signature));
-    return matched || this.configurations.default;
+  private matchBySignature(signed: ReturnType<typeof signedFields>, signature: string | undefined) {
+    if (!signed || signature === undefined) return undefined;
+    return this.configurations.findBySignature((secret) => verifyAxpSignature([secret], signed.eventId, signed.sessionId, signature));
   }
 }
 
