@@ -91,8 +91,13 @@ export class NotificationProducer {
     }
     if (jobs.length === 0) return;
     // Promise.resolve().then: a synchronous throw inside addBulk becomes a rejection of this batch.
+    // A batch of one (a quiet ingest: every callback) is one add(): addBulk's ioredis pipeline copies
+    // each of BullMQ's ~50 scripts onto itself when it is built, which then cost more than the job.
     Promise.resolve()
-      .then(() => this.queue.addBulk(jobs))
+      .then(async () => {
+        if (jobs.length === 1) await this.queue.add(jobs[0].name, jobs[0].data, jobs[0].opts);
+        else await this.queue.addBulk(jobs);
+      })
       // One WAIT per batch (REDIS_MIN_REPLICAS_ACK): a batch no replica confirmed fails like a
       // refused one, so the intake parks it in the outbox before answering 202.
       .then(() => this.confirmReplicas())
