@@ -176,6 +176,35 @@ describe('AXP configurations at run time', () => {
     expect([200, 201]).toContain((await register(TEST_API_KEY, 'tok-default-3', randomUUID(), 'default')).status);
   });
 
+  it("reads, searches and deletes a token on the sample's routes in whichever configuration holds it, within the key's reach", async () => {
+    const sample = `${apps.ingest.url}/custom-notification-connector/device-registrations`;
+    const as = (key: string) => ({ authorization: `Bearer ${key}` });
+    const json = (key: string) => ({ ...as(key), 'content-type': 'application/json' });
+    const sessionId = randomUUID();
+    expect([200, 201]).toContain((await register(TEST_API_KEY, 'tok-b-sample', sessionId, 'tenant-b')).status);
+
+    const read = await fetch(`${sample}/tok-b-sample`, { headers: as(TEST_API_KEY) });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ configId: 'tenant-b', sessionId, deviceToken: 'tok-b-sample' });
+    const found = await fetch(`${sample}:search`, { method: 'POST', headers: json(TEST_API_KEY), body: JSON.stringify({ sessionId }) });
+    expect(found.status).toBe(200);
+    expect(await found.json()).toMatchObject({ configId: 'tenant-b', sessionId, deviceToken: 'tok-b-sample' });
+    // A named configuration is the only one looked in.
+    expect((await fetch(`${sample}/tok-b-sample?configId=default`, { headers: as(TEST_API_KEY) })).status).toBe(404);
+    const elsewhere = await fetch(`${sample}:search`, { method: 'POST', headers: json(TEST_API_KEY), body: JSON.stringify({ sessionId, configId: 'default' }) });
+    expect(elsewhere.status).toBe(404);
+    // tenant-b's own key reaches tenant-b's token, not the default configuration's.
+    const [tenantKey] = keys;
+    expect((await fetch(`${sample}/tok-b-sample`, { headers: as(tenantKey) })).status).toBe(200);
+    expect((await fetch(`${sample}/tok-default-3`, { headers: as(tenantKey) })).status).toBe(404);
+    expect((await fetch(`${sample}/tok-default-3?configId=default`, { headers: as(tenantKey) })).status).toBe(403);
+    expect((await fetch(`${sample}/tok-default-3`, { headers: as(TEST_API_KEY) })).status).toBe(200);
+
+    expect((await fetch(`${sample}/tok-b-sample`, { method: 'DELETE', headers: as(TEST_API_KEY) })).status).toBe(204);
+    expect((await fetch(`${sample}/tok-b-sample`, { headers: as(TEST_API_KEY) })).status).toBe(404);
+    expect((await fetch(`${sample}/tok-b-sample`, { method: 'DELETE', headers: as(TEST_API_KEY) })).status).toBe(404);
+  });
+
   it("takes the sample connector's configuration bodies and answers in its shapes, without private_key", async () => {
     const sample = serviceAccount('sample-project');
     const put = await admin('PUT', '/custom-notification-connector/configs/sample-c', { fcmServiceAccountConfig: sample });

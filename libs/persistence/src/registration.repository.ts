@@ -140,6 +140,30 @@ export class RegistrationRepository {
     return rows.map(toRegistration);
   }
 
+  /** A token's live registrations in any of `configIds`, the most recently registered first. */
+  async findByTokenIn(configIds: readonly string[], deviceToken: string): Promise<Registration[]> {
+    if (configIds.length === 0) return [];
+    const rows: RegistrationRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM registrations
+       WHERE config_id = ANY($1::varchar[]) AND token_hash = $2 AND expires_at > now()
+       ORDER BY updated_at DESC`,
+      [configIds, tokenHash(deviceToken)],
+    );
+    return rows.map(toRegistration);
+  }
+
+  /** A session's live registrations in any of `configIds`, oldest first. */
+  async findBySessionIn(configIds: readonly string[], sessionId: string): Promise<Registration[]> {
+    if (configIds.length === 0) return [];
+    const rows: RegistrationRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM registrations
+       WHERE config_id = ANY($1::varchar[]) AND session_id = $2 AND expires_at > now()
+       ORDER BY created_at`,
+      [configIds, sessionId],
+    );
+    return rows.map(toRegistration);
+  }
+
   /** Live registrations of a configuration, most recently registered first, at most `limit`. */
   async list(configId: string, limit: number): Promise<Registration[]> {
     const rows: RegistrationRow[] = await this.dataSource.query(

@@ -3,9 +3,9 @@ import { type CanActivate, type ExecutionContext, HttpException, HttpStatus, Inj
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig, RegistrationKeyStore } from '@app/config';
-import { assertConfigurationScope } from './configuration-scope';
+import { assertConfigurationScope, namedConfigId } from './configuration-scope';
 import { CustomerTokenVerifier, unauthorized } from './customer-token.verifier';
-import { APP_KEY_ROUTE, type CallerRequest, type RegistrationCaller, type ResolvedRegistrationKey } from './registration-caller';
+import { ACROSS_CONFIGURATIONS, APP_KEY_ROUTE, type CallerRequest, type RegistrationCaller, type ResolvedRegistrationKey } from './registration-caller';
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i;
 const TOKEN = /^[ \t]*([^\s]+)[ \t]*$/;
@@ -55,7 +55,9 @@ export class ApiKeyGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const fromApiKeyHeader = header(request, API_KEY_HEADER) !== undefined;
     const key = this.authenticate(request, reply);
-    assertConfigurationScope(request, key.scope, this.defaultConfigId);
+    // A route that looks across configurations stays within the key's own when the request names none.
+    const across = this.reflector.getAllAndOverride<boolean>(ACROSS_CONFIGURATIONS, [context.getHandler(), context.getClass()]);
+    if (!across || namedConfigId(request) !== undefined) assertConfigurationScope(request, key.scope, this.defaultConfigId);
     const appAllowed = this.reflector.getAllAndOverride<boolean>(APP_KEY_ROUTE, [context.getHandler(), context.getClass()]);
     if (key.kind === 'app' && !appAllowed) {
       throw new HttpException(

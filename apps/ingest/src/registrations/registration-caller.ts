@@ -20,6 +20,14 @@ export const APP_KEY_ROUTE = 'registrations:app-key-route';
 /** Marks a route an app key may use: one registration, addressed by its device token. */
 export const AppKeyRoute = () => SetMetadata(APP_KEY_ROUTE, true);
 
+export const ACROSS_CONFIGURATIONS = 'registrations:across-configurations';
+
+/**
+ * Marks a route of the sample connector that, like the sample, finds a registration in whichever
+ * configuration holds it when the request names none: every configuration the key reaches.
+ */
+export const AcrossConfigurations = () => SetMetadata(ACROSS_CONFIGURATIONS, true);
+
 export type CallerRequest = { registrationCaller?: RegistrationCaller };
 
 /** The caller the guard attached to the request. */

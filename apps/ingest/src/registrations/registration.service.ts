@@ -89,6 +89,35 @@ export class RegistrationService {
     return this.store(() => this.repository.deleteByToken(id, deviceToken));
   }
 
+  /**
+   * The sample's token routes without a configId: the token's registration in whichever configuration
+   * the caller's key reaches (every one for an unscoped key), the most recently registered first.
+   */
+  async findInAny(deviceToken: string, caller: RegistrationCaller = ANY_CALLER): Promise<Registration | undefined> {
+    const found = await this.store(() => this.repository.findByTokenIn(this.reachable(caller), deviceToken));
+    return found.find((registration) => this.visibleTo(registration, caller));
+  }
+
+  /** Removes the token's registrations the caller may see, in every configuration its key reaches. */
+  async removeInAny(deviceToken: string, caller: RegistrationCaller = ANY_CALLER): Promise<boolean> {
+    const found = await this.store(() => this.repository.findByTokenIn(this.reachable(caller), deviceToken));
+    let removed = false;
+    for (const registration of found.filter((r) => this.visibleTo(r, caller))) {
+      if (await this.store(() => this.repository.deleteByToken(registration.configId, deviceToken))) removed = true;
+    }
+    return removed;
+  }
+
+  /** A session's live registrations in every configuration the caller's key reaches, oldest first. */
+  async findBySessionInAny(sessionId: string, caller: RegistrationCaller = ANY_CALLER): Promise<Registration[]> {
+    return this.store(() => this.repository.findBySessionIn(this.reachable(caller), sessionId));
+  }
+
+  private reachable(caller: RegistrationCaller): string[] {
+    const scope = caller.key.scope;
+    return scope === 'all' ? this.configurations.all().map((c) => c.id) : this.configurations.find(scope) ? [scope] : [];
+  }
+
   async list(configId: string | undefined): Promise<Registration[]> {
     const id = this.resolveConfigId(configId);
     return this.store(() => this.repository.list(id, LIST_LIMIT));

@@ -13,7 +13,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard } from './api-key.guard';
-import { AppKeyRoute, Caller, type RegistrationCaller } from './registration-caller';
+import { AcrossConfigurations, AppKeyRoute, Caller, type RegistrationCaller } from './registration-caller';
 import { RegistrationThrottlerGuard } from './registration-throttlers';
 import { SampleRegisterDeviceDto } from './dto/sample-register-device.dto';
 import { SearchRegistrationsDto } from './dto/search-registrations.dto';
@@ -26,7 +26,9 @@ import { platformOfSampleType, SampleRegistrationView, toSampleView } from './re
 
 /**
  * The routes of Avaya's sample connector with its request and response shapes, so apps written
- * against it only change their base URL. Token lookups without a configId use the default one.
+ * against it only change their base URL. As in the sample, reading or deleting a token and searching
+ * a session find the registration in whichever configuration holds it (within the key's reach) unless
+ * the request names a configId; registering without one uses the default configuration.
  */
 @ApiTags('sample-compatible registrations')
 @ApiBearerAuth()
@@ -56,35 +58,51 @@ export class SampleRegistrationController {
 
   @Get('device-registrations/:deviceToken')
   @AppKeyRoute()
-  @ApiOperation({ summary: 'Read a registration (sample connector shape)' })
+  @AcrossConfigurations()
+  @ApiOperation({ summary: 'Read a registration, in whichever configuration holds it (sample connector shape)' })
   @ApiDeviceTokenParam()
+  @ApiQuery({ name: 'configId', required: false, description: 'only this configuration; every one the key reaches when absent' })
   @ApiOkResponse({ type: SampleRegistrationView })
   async get(
     @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Query('configId', ConfigIdQueryPipe) configId: string | undefined,
     @Caller() caller: RegistrationCaller,
   ): Promise<SampleRegistrationView> {
-    const registration = await this.registrations.find(undefined, deviceToken, caller);
+    const registration =
+      configId === undefined ? await this.registrations.findInAny(deviceToken, caller) : await this.registrations.find(configId, deviceToken, caller);
     if (!registration) throw notFound('deviceToken', deviceToken);
     return toSampleView(registration);
   }
 
   @Delete('device-registrations/:deviceToken')
   @AppKeyRoute()
+  @AcrossConfigurations()
   @HttpCode(HttpStatus.NO_CONTENT)
-  @ApiOperation({ summary: 'Remove a registration (sample connector shape)' })
+  @ApiOperation({ summary: 'Remove a registration, in whichever configuration holds it (sample connector shape)' })
   @ApiDeviceTokenParam()
+  @ApiQuery({ name: 'configId', required: false, description: 'only this configuration; every one the key reaches when absent' })
   @ApiNoContentResponse({ description: 'removed' })
-  async remove(@Param('deviceToken', DeviceTokenPipe) deviceToken: string, @Caller() caller: RegistrationCaller): Promise<void> {
-    if (!(await this.registrations.remove(undefined, deviceToken, caller))) throw notFound('deviceToken', deviceToken);
+  async remove(
+    @Param('deviceToken', DeviceTokenPipe) deviceToken: string,
+    @Query('configId', ConfigIdQueryPipe) configId: string | undefined,
+    @Caller() caller: RegistrationCaller,
+  ): Promise<void> {
+    const removed =
+      configId === undefined ? await this.registrations.removeInAny(deviceToken, caller) : await this.registrations.remove(configId, deviceToken, caller);
+    if (!removed) throw notFound('deviceToken', deviceToken);
   }
 
   /** `::` is find-my-way's escape for a literal colon: the path is `…/device-registrations:search`. */
   @Post('device-registrations::search')
+  @AcrossConfigurations()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Find a session's registration, the most recently registered (sample connector shape); server keys only" })
   @ApiOkResponse({ type: SampleRegistrationView })
-  async search(@Body(LENIENT_BODY) body: SearchRegistrationsDto): Promise<SampleRegistrationView> {
-    const registrations = await this.registrations.findBySession(undefined, body.sessionId);
+  async search(@Body(LENIENT_BODY) body: SearchRegistrationsDto, @Caller() caller: RegistrationCaller): Promise<SampleRegistrationView> {
+    const registrations =
+      body.configId === undefined
+        ? await this.registrations.findBySessionInAny(body.sessionId, caller)
+        : await this.registrations.findBySession(body.configId, body.sessionId);
     const latest = registrations.reduce<(typeof registrations)[number] | undefined>(
       (best, r) => (!best || r.updatedAt >= best.updatedAt ? r : best),
       undefined,
