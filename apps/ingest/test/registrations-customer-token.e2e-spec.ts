@@ -164,3 +164,46 @@ describe('customer tokens from a JWKS (REGISTRATION_JWT_JWKS_URL)', () => {
     expect(fetches).toBe(2);
   }, 30_000);
 });
+
+describe('customer tokens when the JWKS cannot be fetched', () => {
+  let t: RegistrationsTestApp;
+  let server: Server;
+  let mode: 'reset' | '500' | 'garbage' | 'ok' = 'reset';
+  let jwks: { keys: object[] } = { keys: [] };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (mode === 'reset') return req.socket.destroy();
+      if (mode === '500') return res.writeHead(500).end('down');
+      if (mode === 'garbage') return res.writeHead(200, { 'content-type': 'application/json' }).end('{"keys": [');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(jwks));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t = await startRegistrationsApp({
+      REGISTRATION_APP_KEYS: APP_KEY,
+      REGISTRATION_JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`,
+      REGISTRATION_JWT_ISSUER: ISSUER,
+      REGISTRATION_JWT_AUDIENCE: AUDIENCE,
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('answers 503 naming REGISTRATION_JWT_JWKS_URL while the JWKS is unreachable, failing or malformed, and 201 once it answers', async () => {
+    const pair = await generateKeyPair('ES256');
+    const signing: Signing = { key: pair.privateKey, alg: 'ES256', kid: 'key-1' };
+    jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'key-1', alg: 'ES256', use: 'sig' }] };
+    const register = async () =>
+      t.call('PUT', `/v1/registrations/${fcmToken()}`, { sessionId: 's' }, { authorization: `Bearer ${APP_KEY}`, 'x-customer-token': await sign(signing) });
+    for (const failing of ['reset', '500', 'garbage'] as const) {
+      mode = failing;
+      const answer = await register();
+      expect({ mode: failing, status: answer.statusCode }).toEqual({ mode: failing, status: 503 });
+      expect(answer.json()).toMatchObject({ statusCode: 503, message: expect.stringContaining('REGISTRATION_JWT_JWKS_URL') });
+    }
+    mode = 'ok';
+    expect((await register()).statusCode).toBe(201);
+  }, 30_000);
+});
