@@ -149,10 +149,18 @@ describe('AXP configurations at run time', () => {
   it("delivers a callback on the sample's path signed with a non-default configuration's secret to that configuration's devices", async () => {
     const sessionId = randomUUID();
     expect([200, 201]).toContain((await register(TEST_API_KEY, 'tok-b-2', sessionId, 'tenant-b')).status);
+    const acceptedCount = async (configId: string) => {
+      const metrics = await (await fetch(`${apps.ingest.url}/metrics`)).text();
+      const line = metrics.split('\n').find((l) => l.startsWith('axp_push_callbacks_total{') && l.includes(`config_id="${configId}"`) && l.includes('status="202"'));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    const countedBefore = await acceptedCount('tenant-b');
     const sent = await callback('/custom-notification-connector/axp-callback/notifications', secretB, sessionId);
     expect(sent.status).toBe(202);
     await waitFor('the push to tok-b-2', () => delivered('tok-b-2', sent.event.eventId) !== undefined, 15_000);
     expect(delivered('tok-b-2', sent.event.eventId)?.projectId).toBe('tenant-b-project');
+    // Counted under the configuration that took it.
+    expect(await acceptedCount('tenant-b')).toBe(countedBefore + 1);
     // The default configuration keeps its own secret on the same path.
     expect((await callback('/custom-notification-connector/axp-callback/notifications', TEST_SECRET, sessionId)).status).toBe(202);
     expect((await callback('/custom-notification-connector/axp-callback/notifications', 'no-such-secret', sessionId)).status).toBe(401);

@@ -52,9 +52,11 @@ export class CallbackHttpHandler {
 
   private receive(req: IncomingMessage, res: ServerResponse, configId: string | undefined): void {
     const started = performance.now();
+    // The configuration that took the event: on the sample's path, the one whose secret verified it.
+    let takenBy = configId;
     const finish = (answer: Answer, body?: unknown, close = false) => {
       this.send(res, answer, close);
-      this.telemetry.record(configId, answer.status, body, performance.now() - started);
+      this.telemetry.record(takenBy, answer.status, body, performance.now() - started);
     };
     // Refused before the body is read: answer, and close the connection so the rest is never read.
     const refuseUnread = (answer: Answer) => {
@@ -90,9 +92,12 @@ export class CallbackHttpHandler {
       if ('refused' in parsed) return finish(parsed.refused);
       const signature = req.headers[SIGNATURE_HEADER];
       this.callbacks
-        .accept(configId, typeof signature === 'string' ? signature : signature?.join(', '), parsed.body)
+        .acceptFor(configId, typeof signature === 'string' ? signature : signature?.join(', '), parsed.body)
         .then(
-          (accepted): Answer => ({ status: 202, body: accepted }),
+          ({ accepted, configId: taker }): Answer => {
+            takenBy = taker;
+            return { status: 202, body: accepted };
+          },
           (error: unknown): Answer =>
             error instanceof HttpException
               ? { status: error.getStatus(), body: error.getResponse() as object }

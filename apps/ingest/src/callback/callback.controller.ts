@@ -22,10 +22,10 @@ export class CallbackController {
     return this.callbacks.accept(configId, signature, body);
   }
 
-  /** Drop-in path of Avaya's sample connector; serves the default configuration. */
+  /** Drop-in path of Avaya's sample connector: every configuration, the one whose secret verifies the signature. */
   @Post('custom-notification-connector/axp-callback/notifications')
   @HttpCode(HttpStatus.ACCEPTED)
-  @ApiAxpCallback("AXP Callback URL of the default configuration (the sample connector's path)")
+  @ApiAxpCallback("AXP Callback URL of every configuration, the one whose Secret verifies X-hmac (the sample connector's path)")
   receiveDefault(@Headers(SIGNATURE_HEADER) signature: string | undefined, @Body() body: unknown): Promise<CallbackAccepted> {
     return this.callbacks.accept(undefined, signature, body);
   }

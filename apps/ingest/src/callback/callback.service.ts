@@ -21,8 +21,17 @@ export class CallbackService {
     private readonly intake: IntakeService,
   ) {}
 
-  /** `configId` undefined: the default configuration (the sample connector's path). */
+  /** `configId` undefined: the sample connector's path, which serves every configuration. */
   async accept(configId: string | undefined, signature: string | undefined, body: unknown): Promise<CallbackAccepted> {
+    return (await this.acceptFor(configId, signature, body)).accepted;
+  }
+
+  /** As accept, also naming the configuration that took the event (on the sample's path, found by its secret). */
+  async acceptFor(
+    configId: string | undefined,
+    signature: string | undefined,
+    body: unknown,
+  ): Promise<{ accepted: CallbackAccepted; configId: string }> {
     if (configId !== undefined && !isWellFormed(configId)) {
       throw badRequest('configId', 'configId must be well-formed Unicode (it holds a lone surrogate)');
     }
@@ -50,7 +59,7 @@ export class CallbackService {
         HttpStatus.INTERNAL_SERVER_ERROR,
       );
     }
-    return { eventId: event.eventId };
+    return { accepted: { eventId: event.eventId }, configId: configuration.id };
   }
 
   /**
