@@ -220,6 +220,7 @@ export function formatFigures(f: StackFuzzFigures): string {
     `  process exits ${f.exits.length}, 5xx ${f.serverErrors.length}, unexpected answers ${f.unexpected.length}, client timeouts ${f.timeouts.length}, closed without answer ${f.noAnswer}`,
     `  accepted events ${f.accepted}: without outcome ${f.withoutOutcome.length}; jobs completed ${f.completed}, dead-letter entries ${f.deadLettered}, FCM sends received ${f.delivered}`,
     `  RSS (early→late median): ${rss}`,
-    ...Object.entries(f.rss).map(([name, r]) => `    ${name} by tenth of the run: ${r.tenthsMb.join(' ')} MB`),
+    // A short run may leave a tenth without a sample: shown as '-'.
+    ...Object.entries(f.rss).map(([name, r]) => `    ${name} by tenth of the run: ${r.tenthsMb.map((mb) => (Number.isNaN(mb) ? '-' : mb)).join(' ')} MB`),
   ].join('\n');
 }
